@@ -1,0 +1,183 @@
+"""Shared test fixtures: the standard world of roles, real services, the browser."""
+
+import os
+from dataclasses import dataclass, field
+
+os.environ.setdefault("PORTAL_TESTING", "true")
+# Playwright's sync API runs an event loop; Django refuses ORM calls inside one unless told.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "a-long-pass-phrase"
+
+# Every role the permission matrix knows, in the order its tables print.
+ROLES = ["anonymous", "staff", "other_head", "head", "clerk", "la_officer", "coordinator", "outsider"]
+
+
+def needs_service(what: str) -> None:
+    """Skip on a developer machine without the service; in CI a missing service is a failure."""
+    message = f"{what} is not available"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI must test against the real services.")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline_and_cache_is_clean():
+    """Tasks run eagerly unless a test asks for the real worker; no state leaks between tests."""
+    from django.core.cache import cache
+
+    from partnership.celery import app
+
+    app.conf.task_always_eager = True
+    cache.clear()
+    yield
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings, tmp_path):
+    storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")},
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": storage, "private": storage}
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker (in a thread of this process) consuming from Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from partnership.celery import app
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        needs_service("Redis (set REDIS_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url).ping()
+    except redis.exceptions.ConnectionError:
+        needs_service(f"Redis at {redis_url}")
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
+        yield app
+    app.conf.task_always_eager = True
+
+
+@dataclass
+class World:
+    """One partnership with two schools, a second partnership, and a user for every role."""
+
+    partnership: object
+    other_partnership: object
+    school: object
+    other_school: object
+    foreign_school: object
+    users: dict = field(default_factory=dict)
+
+    def user(self, role):
+        return self.users.get(role)
+
+
+def give_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
+def build_world() -> World:
+    from partnership.models import Role, RoleGrant
+    from partnership.tests.factories import LocalAuthorityFactory, PartnershipFactory, TermFactory, UserFactory
+    from schools.tests.factories import MembershipFactory, SchoolFactory
+
+    la = LocalAuthorityFactory(code="896", name="Cheshire West and Chester")
+    partnership = PartnershipFactory(name="Winsford Education Partnership", slug="winsford", local_authority=la)
+    other = PartnershipFactory(name="Elsewhere Partnership", slug="elsewhere", local_authority=la)
+    school = SchoolFactory(name="Darnhall Primary School", number_of_pupils=412)
+    other_school = SchoolFactory(name="Grange Primary School", number_of_pupils=318)
+    foreign_school = SchoolFactory(name="Faraway Primary School")
+    MembershipFactory(partnership=partnership, school=school)
+    MembershipFactory(partnership=partnership, school=other_school)
+    MembershipFactory(partnership=other, school=foreign_school)
+    from django.utils import timezone
+
+    from partnership.demo import academic_year_of, term_dates
+
+    year = academic_year_of(timezone.localdate())
+    for season, start, end in term_dates(year):
+        TermFactory(partnership=None, local_authority=la, season=season, academic_year=year, start=start, end=end)
+
+    world = World(partnership, other, school, other_school, foreign_school)
+    world.users["anonymous"] = None
+    grants = {
+        "staff": (partnership, Role.STAFF, school),
+        "other_head": (partnership, Role.HEADTEACHER, other_school),
+        "head": (partnership, Role.HEADTEACHER, school),
+        "clerk": (partnership, Role.CLERK, None),
+        "la_officer": (partnership, Role.LA_OFFICER, None),
+        "coordinator": (partnership, Role.COORDINATOR, None),
+        "outsider": (other, Role.COORDINATOR, None),
+    }
+    for role, (where, granted, at_school) in grants.items():
+        user = UserFactory(email=f"{role}@example.org", password=PASSWORD)
+        RoleGrant.objects.create(user=user, partnership=where, role=granted, school=at_school)
+        if granted in {Role.COORDINATOR, Role.LA_OFFICER}:
+            give_totp(user)
+        world.users[role] = user
+    return world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) -> the test client, signed in as that user (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# Browser tests: Debian's Chromium through Playwright; never a downloaded browser.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        needs_service(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+def sign_in_browser(page, live_server, email, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()

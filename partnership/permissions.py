@@ -1,0 +1,108 @@
+"""The one permission layer. Every view asks these questions and nothing else.
+
+Outsiders get 404 (we do not admit the thing exists): views start from querysets scoped
+with `visible_partnerships`. People who may read but not write get 403 from `require`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Partnership, Role, RoleGrant
+
+# Roles that see partnership data only after setting up two-factor authentication.
+ROLES_NEEDING_TWO_FACTOR = {Role.COORDINATOR, Role.LA_OFFICER}
+
+
+@dataclass(frozen=True)
+class Grant:
+    partnership_id: int
+    role: str
+    school_id: int | None
+
+
+def grants(user) -> list[Grant]:
+    """The user's role grants, loaded once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_portal_grants", None)
+    if cached is None:
+        cached = [
+            Grant(partnership_id, role, school_id)
+            for partnership_id, role, school_id in RoleGrant.objects.filter(user=user).values_list(
+                "partnership_id", "role", "school_id"
+            )
+        ]
+        user._portal_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_portal_grants"):
+        del user._portal_grants
+
+
+def visible_partnership_ids(user) -> set[int]:
+    return {grant.partnership_id for grant in grants(user)}
+
+
+def visible_partnerships(user):
+    return Partnership.objects.filter(pk__in=visible_partnership_ids(user))
+
+
+def roles_in(user, partnership) -> set[str]:
+    partnership_id = getattr(partnership, "pk", partnership)
+    return {grant.role for grant in grants(user) if grant.partnership_id == partnership_id}
+
+
+def has_role(user, partnership, *roles) -> bool:
+    """Whether the user holds any of `roles` in the partnership (any role if none given)."""
+    held = roles_in(user, partnership)
+    return bool(held) if not roles else bool(held.intersection(roles))
+
+
+def has_role_anywhere(user, *roles) -> bool:
+    return any(grant.role in roles for grant in grants(user))
+
+
+def school_ids_for(user, partnership=None, roles=(Role.HEADTEACHER,)) -> set[int]:
+    """Schools the user leads (or works at, with roles=(Role.STAFF,)), optionally in one partnership."""
+    partnership_id = getattr(partnership, "pk", partnership)
+    return {
+        grant.school_id
+        for grant in grants(user)
+        if grant.school_id
+        and grant.role in roles
+        and (partnership_id is None or grant.partnership_id == partnership_id)
+    }
+
+
+def is_head_of(user, school) -> bool:
+    school_id = getattr(school, "pk", school)
+    return school_id in school_ids_for(user)
+
+
+def needs_two_factor(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or user.is_demo:
+        return False
+    return any(grant.role in ROLES_NEEDING_TWO_FACTOR for grant in grants(user))
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def partnership_filter(user, field: str = "partnership") -> Q:
+    """A Q that keeps rows of partnerships the user can see: `Model.objects.filter(partnership_filter(user))`."""
+    return Q(**{f"{field}__in": visible_partnership_ids(user)})
+
+
+# Predicates about partnerships themselves.
+def can_manage_partnership(user, partnership) -> bool:
+    return has_role(user, partnership, Role.COORDINATOR)
+
+
+def can_invite(user, partnership) -> bool:
+    return has_role(user, partnership, Role.COORDINATOR)

@@ -1,0 +1,108 @@
+"""Where apps plug into the core without the core importing them.
+
+Each app registers, from its AppConfig.ready():
+- navigation links (`register_nav`), shown to the roles whose predicate says yes;
+- dashboard panels (`register_dashboard_panel`);
+- termly report sections (`register_report_section`);
+- demo data seeders (`register_demo_seeder`), run by `seed_demo` in app order;
+- periodic jobs for celery beat (`register_periodic_task`).
+(The shape follows pretix's plugin registries: `src/pretix/base/signals.py`.)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str  # reversed with the partnership slug as its only argument
+    is_visible: Callable[[Any, Any], bool]  # (user, partnership) -> bool
+    order: int = 100
+    # The link is marked current on its own URL and the URLs below it; `also_under` adds
+    # another prefix (for example "/schools/" for school pages reached by id).
+    also_under: str = ""
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """`context(request, partnership)` returns the template context, or None to hide the panel."""
+
+    name: str
+    title: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+    width: str = "col-lg-6"
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A termly report section: `data(partnership, term)` gathers everything the template
+    needs in a fixed number of queries; `csv_tables(data)` (optional) returns
+    {filename: rows} for the CSV pack."""
+
+    key: str
+    title: str
+    template: str
+    data: Callable[[Any, Any], dict]
+    order: int = 100
+    csv_tables: Callable[[dict], dict[str, list[list]]] | None = None
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """`seed(partnership, accounts)`: `accounts` maps demo role names to users."""
+
+    name: str
+    seed: Callable[..., Any]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    dashboard_panels: list[DashboardPanel] = field(default_factory=list)
+    report_sections: list[ReportSection] = field(default_factory=list)
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    # Set by the schools app: partnership -> QuerySet of its current member schools.
+    schools_in: Callable[[Any], Any] | None = None
+
+
+registry = Registry()
+
+
+def _add(items: list, item) -> None:
+    # ready() can run twice (tests, autoreload); keep one entry per name.
+    key = getattr(item, "key", None) or getattr(item, "name", None) or getattr(item, "url_name", None)
+    items[:] = [
+        i for i in items if (getattr(i, "key", None) or getattr(i, "name", None) or getattr(i, "url_name", None)) != key
+    ]
+    items.append(item)
+    items.sort(key=lambda i: i.order)
+
+
+def register_nav(item: NavItem) -> None:
+    _add(registry.nav, item)
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _add(registry.dashboard_panels, panel)
+
+
+def register_report_section(section: ReportSection) -> None:
+    _add(registry.report_sections, section)
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    _add(registry.demo_seeders, seeder)
+
+
+def register_periodic_task(name: str, task: str, schedule, **options) -> None:
+    """Adds a beat entry; with django-celery-beat's DatabaseScheduler the entries are
+    synced into the database when beat starts, where operators can change them."""
+    settings.CELERY_BEAT_SCHEDULE[name] = {"task": task, "schedule": schedule, **options}

@@ -1,0 +1,29 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def send_invitation_email(invitation_id: int) -> bool:
+    from .models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("partnership", "invited_by", "school").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.status != "Pending":
+        return False
+    context = {"invitation": invitation, "accept_url": settings.SITE_URL + invitation.get_accept_url()}
+    send_mail(
+        subject=f"You are invited to the {invitation.partnership} portal",
+        message=render_to_string("partnership/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    return True
+
+
+@shared_task
+def ping(value: int) -> int:
+    """A trivial task used to check that a worker is reachable."""
+    return value + 1

@@ -1,0 +1,183 @@
+"""Demo data: the fifteen schools of the Winsford Education Partnership (seed 000).
+
+Names and phases are the real ones; URNs, pupil numbers and contacts are plausible
+stand-ins, not DfE data."""
+
+from datetime import date
+
+from partnership.models import Role, RoleGrant
+
+from .models import PartnershipMembership, Person, PupilCount, School
+
+# name, phase, type, religious character, low age, high age, pupils, head
+WINSFORD_SCHOOLS = [
+    ("Darnhall Primary School", "Primary", "Community school", "Does not apply", 4, 11, 412, "Mrs Helen Ashworth"),
+    ("Grange Primary School", "Primary", "Community school", "Does not apply", 3, 11, 318, "Mr David Pryce"),
+    ("Greenfields Primary School", "Primary", "Community school", "Does not apply", 4, 11, 205, "Mrs Karen Doyle"),
+    ("Handley Hill Primary School", "Primary", "Community school", "Does not apply", 4, 11, 236, "Mr Simon Bell"),
+    (
+        "High Street Community Primary School",
+        "Primary",
+        "Community school",
+        "Does not apply",
+        3,
+        11,
+        189,
+        "Ms Rachel Owens",
+    ),
+    (
+        "Leaf Lane Nursery and Infant School",
+        "Primary",
+        "Community school",
+        "Does not apply",
+        3,
+        7,
+        172,
+        "Mrs Julie Hart",
+    ),
+    (
+        "Over Hall Community Primary School",
+        "Primary",
+        "Community school",
+        "Does not apply",
+        4,
+        11,
+        224,
+        "Mr Paul Jennings",
+    ),
+    (
+        "Over St John's CofE Primary School",
+        "Primary",
+        "Voluntary aided school",
+        "Church of England",
+        4,
+        11,
+        198,
+        "Mrs Anne Whitfield",
+    ),
+    (
+        "St Chad's CofE Primary School",
+        "Primary",
+        "Voluntary controlled school",
+        "Church of England",
+        4,
+        11,
+        210,
+        "Mr Mark Ellison",
+    ),
+    (
+        "St Joseph's Catholic Primary School",
+        "Primary",
+        "Voluntary aided school",
+        "Roman Catholic",
+        4,
+        11,
+        203,
+        "Mrs Clare Brennan",
+    ),
+    (
+        "Wharton CofE Junior School",
+        "Primary",
+        "Voluntary controlled school",
+        "Church of England",
+        7,
+        11,
+        236,
+        "Mr Andrew Stokes",
+    ),
+    (
+        "Willow Wood Community Primary School",
+        "Primary",
+        "Community school",
+        "Does not apply",
+        4,
+        11,
+        301,
+        "Mrs Lisa Morgan",
+    ),
+    (
+        "Winsford High School Federation",
+        "Secondary",
+        "Community school",
+        "Does not apply",
+        11,
+        18,
+        1482,
+        "Mr Richard Crane",
+    ),
+    ("Oaklands School", "Not applicable", "Community special school", "Does not apply", 11, 16, 96, "Mrs Fiona Lyle"),
+    (
+        "Hebden Green Community School",
+        "Not applicable",
+        "Community special school",
+        "Does not apply",
+        2,
+        19,
+        118,
+        "Mr Gareth Evans",
+    ),
+]
+
+CENSUS_DATES = [date(2025, 1, 16), date(2026, 1, 15)]
+
+
+def seed(partnership, accounts):
+    la = partnership.local_authority
+    schools = {}
+    for index, (name, phase, kind, religion, low, high, pupils, head) in enumerate(WINSFORD_SCHOOLS):
+        school, _ = School.objects.update_or_create(
+            urn=111700 + index * 7,
+            defaults={
+                "la_code": la.code,
+                "la_name": la.name,
+                "establishment_number": str(2000 + index * 13),
+                "name": name,
+                "type_of_establishment": kind,
+                "status": "Open",
+                "phase": phase,
+                "statutory_low_age": low,
+                "statutory_high_age": high,
+                "religious_character": religion,
+                "number_of_pupils": pupils,
+                "pupils_counted_on": CENSUS_DATES[-1],
+                "town": "Winsford",
+                "postcode": f"CW7 {1 + index % 4}{'ABDEFGHJ'[index % 8]}{'LNPQRSTU'[index % 8]}",
+                "telephone": f"01606 55{index:04d}",
+                "head_name": head,
+                "trust_name": "Winsford High School Federation" if "Federation" in name else "",
+            },
+        )
+        for census, factor in zip(CENSUS_DATES, (0.97, 1), strict=True):
+            PupilCount.objects.update_or_create(
+                school=school, counted_on=census, defaults={"pupils": round(pupils * factor), "source": "demo"}
+            )
+        PartnershipMembership.objects.get_or_create(
+            partnership=partnership, school=school, defaults={"joined_on": date(2019, 9, 1)}
+        )
+        title, first, last = head.split(" ", 2)
+        Person.objects.get_or_create(
+            school=school,
+            last_name=last,
+            first_name=first,
+            defaults={"job_role": "Headteacher", "kind": Person.Kind.STAFF},
+        )
+        schools[name] = school
+
+    darnhall = schools["Darnhall Primary School"]
+    head, teacher = accounts.get("head"), accounts.get("teacher")
+    if head is not None:
+        RoleGrant.objects.get_or_create(user=head, partnership=partnership, role=Role.HEADTEACHER, school=darnhall)
+        Person.objects.filter(school=darnhall, job_role="Headteacher").update(user=head, email=head.email)
+    if teacher is not None:
+        RoleGrant.objects.get_or_create(user=teacher, partnership=partnership, role=Role.STAFF, school=darnhall)
+        Person.objects.update_or_create(
+            user=teacher,
+            defaults={
+                "first_name": teacher.first_name,
+                "last_name": teacher.last_name,
+                "email": teacher.email,
+                "school": darnhall,
+                "job_role": "Class teacher (Year 4)",
+            },
+        )
+    return schools
