@@ -7,7 +7,7 @@ from datetime import date
 
 from partnership.models import Role, RoleGrant
 
-from .models import PartnershipMembership, Person, PupilCount, School
+from .models import GoverningBody, PartnershipMembership, Person, PupilCount, School
 
 # name, phase, type, religious character, low age, high age, pupils, head
 WINSFORD_SCHOOLS = [
@@ -118,6 +118,24 @@ WINSFORD_SCHOOLS = [
     ),
 ]
 
+CHAIR_NAMES = [
+    ("Margaret", "Holt"),
+    ("Brian", "Lowe"),
+    ("Susan", "Pickering"),
+    ("Alan", "Crossley"),
+    ("Denise", "Walsh"),
+    ("Keith", "Dunn"),
+    ("Pauline", "Rigby"),
+    ("Revd Peter", "Hughes"),
+    ("Janet", "Booth"),
+    ("Father Liam", "Doherty"),
+    ("Gillian", "Parr"),
+    ("Neil", "Birch"),
+    ("Christine", "Mellor"),
+    ("Robert", "Sykes"),
+    ("Elaine", "Foster"),
+]
+
 CENSUS_DATES = [date(2025, 1, 16), date(2026, 1, 15)]
 
 
@@ -161,6 +179,22 @@ def seed(partnership, accounts):
             first_name=first,
             defaults={"job_role": "Headteacher", "kind": Person.Kind.STAFF},
         )
+        body, _ = GoverningBody.objects.get_or_create(
+            name=f"Governing body of {name}", defaults={"clerk_email": f"governors{index}@winsford.example.org"}
+        )
+        chair, _ = Person.objects.get_or_create(
+            governing_body=body,
+            job_role="Chair of governors",
+            defaults={
+                "first_name": CHAIR_NAMES[index][0],
+                "last_name": CHAIR_NAMES[index][1],
+                "kind": Person.Kind.GOVERNOR,
+                "school": school,
+                "email": f"chair{index}@winsford.example.org",
+            },
+        )
+        GoverningBody.objects.filter(pk=body.pk).update(chair=chair)
+        School.objects.filter(pk=school.pk).update(governing_body=body)
         schools[name] = school
 
     darnhall = schools["Darnhall Primary School"]

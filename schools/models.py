@@ -27,6 +27,22 @@ class SchoolQuerySet(models.QuerySet):
         )
 
 
+class GoverningBody(models.Model):
+    """The governing body of one school or, in a federation, of several."""
+
+    name = models.CharField(max_length=200)
+    chair = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_governing_bodies"
+    )
+    clerk_email = models.EmailField(blank=True, help_text="Where papers for the governing body are sent.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class School(models.Model):
     """An establishment, with the fields of the DfE's Get Information About Schools extract
     that a partnership uses."""
@@ -52,6 +68,9 @@ class School(models.Model):
     website = models.CharField(max_length=200, blank=True)
     head_name = models.CharField("headteacher", max_length=200, blank=True)
     trust_name = models.CharField("trust or federation", max_length=200, blank=True)
+    governing_body = models.ForeignKey(
+        GoverningBody, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -144,6 +163,14 @@ class Person(models.Model):
     job_role = models.CharField(max_length=120, blank=True)
     organisation = models.CharField(max_length=200, blank=True, help_text="For people outside the member schools.")
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    governing_body = models.ForeignKey(
+        GoverningBody,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="governors",
+        help_text="For governors: the governing body they sit on.",
+    )
     partnership = models.ForeignKey(
         Partnership,
         null=True,
