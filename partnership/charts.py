@@ -14,7 +14,7 @@ between 0 and 1, one of them not whole) is read as fractions, as the `percent` f
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import escape
@@ -42,7 +42,7 @@ def format_value(value, unit: str) -> str:
     if value is None:
         return ""
     if unit == "money":
-        amount = Decimal(str(value)).quantize(Decimal("1"))
+        amount = Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         sign = "−" if amount < 0 else ""
         return f"{sign}£{intcomma(int(abs(amount)))}"
     if unit == "percent":

@@ -163,7 +163,7 @@ def requeue_stale_reports() -> int:
     limit), and re-send reports left QUEUED that long (a lost message). A report whose
     worker died MAX_ATTEMPTS times is marked failed instead of looping for ever."""
     cutoff = timezone.now() - STALE_AFTER
-    requeued = 0
+    requeued = []
     for pk, attempts in TermlyReport.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(
         "pk", "attempts"
     ):
@@ -180,15 +180,16 @@ def requeue_stale_reports() -> int:
             progress_label="Queued again",
             error="The worker building this report stopped before finishing; it has been queued again.",
         ):
-            transaction.on_commit(partial(render_termly_report.delay, pk))
-            requeued += 1
-    lost = TermlyReport.objects.filter(status=Status.QUEUED).filter(
-        Q(started_at__isnull=True, created_at__lt=cutoff) | Q(started_at__lt=cutoff)
+            requeued.append(pk)
+    lost = (
+        TermlyReport.objects.filter(status=Status.QUEUED)
+        .filter(Q(started_at__isnull=True, created_at__lt=cutoff) | Q(started_at__lt=cutoff))
+        .exclude(pk__in=requeued)
     )
-    for pk in lost.values_list("pk", flat=True):
+    requeued.extend(lost.values_list("pk", flat=True))
+    for pk in requeued:
         transaction.on_commit(partial(render_termly_report.delay, pk))
-        requeued += 1
-    return requeued
+    return len(requeued)
 
 
 @shared_task
