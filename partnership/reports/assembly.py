@@ -113,7 +113,11 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:f}"
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    # A spreadsheet would run text such as "=HYPERLINK(...)" typed into a name as a formula.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def csv_pack(sections: list[SectionResult]) -> bytes:

@@ -461,3 +461,33 @@ def test_a_real_worker_builds_the_report_end_to_end(celery_worker_real):
 
     assert report.status == Status.READY, report.error
     assert "Member schools (test section)" in pdf_text(report)
+
+
+def test_the_csv_pack_keeps_numbers_and_dates_plain_and_defuses_formulas(world, term):
+    from datetime import date
+    from decimal import Decimal
+
+    from partnership.registry import ReportSection
+    from partnership.reports.assembly import csv_pack
+
+    def tables(data):
+        return {
+            "money.csv": [
+                ["Name", "Amount", "Change", "Due"],
+                ['=HYPERLINK("x")', Decimal("12.50"), -3, date(2026, 12, 18)],
+            ]
+        }
+
+    section = ReportSection(
+        key="money",
+        title="Money",
+        template="partnership/tests/report_section_empty.html",
+        data=lambda p, t: {},
+        csv_tables=tables,
+    )
+    with sections(section):
+        pack = zipfile.ZipFile(io.BytesIO(csv_pack(build_sections(world.partnership, term))))
+
+    rows = pack.read("money/money.csv").decode("utf-8-sig").splitlines()
+    assert rows[1] == '"\'=HYPERLINK(""x"")",12.50,-3,2026-12-18'
+    assert pack.read("README.csv").decode("utf-8-sig").splitlines()[1] == "money,money.csv,1"
