@@ -83,6 +83,11 @@ class TermlyReport(models.Model):
         return self.status in {self.Status.READY, self.Status.FAILED}
 
     @property
+    def status_signature(self) -> str:
+        """What the status fragment shows, in a word: the page sends it back when polling."""
+        return f"{self.status}-{self.progress_done}-{self.attempts}"
+
+    @property
     def progress_percent(self) -> int:
         if not self.progress_total:
             return 0

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -102,6 +102,8 @@ def generate(request, partnership_slug, term_id):
 @login_required
 def report_status(request, pk):
     report = _report_of(request, pk)
+    if request.GET.get("seen") == report.status_signature:
+        return HttpResponse(status=204)  # nothing new: htmx leaves the page as it is
     return render(request, "partnership/report/_status.html", {"report": report, "standalone": True})
 
 

@@ -304,7 +304,9 @@ def test_the_report_page_polls_a_status_fragment_while_the_report_is_being_built
     fragment = client.get(reverse("reports:report_status", args=[report.pk])).content.decode()
 
     status_url = reverse("reports:report_status", args=[report.pk])
-    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 2s"' in page
+    assert f'hx-get="{status_url}?seen=running-1-0"' in page and 'hx-trigger="every 2s"' in page
+    assert client.get(status_url, {"seen": "running-1-0"}).status_code == 204  # nothing new to swap in
+    assert client.get(status_url, {"seen": "queued-0-0"}).status_code == 200
     assert "section 2 of 4 (Governance)" in fragment and 'aria-valuenow="25"' in fragment
     assert "Generate now" not in page  # officers read; coordinators generate
     assert "<script>" not in page.replace("<script src=", "")  # no inline scripts (CSP)
@@ -323,7 +325,7 @@ def test_the_report_page_shows_the_latest_finished_version_and_every_version(wor
     page = client.get(reverse("reports:report_term", args=[world.partnership.slug, term.pk])).content.decode()
 
     assert "<p>15 schools</p>" in page
-    assert "Showing version 1, the latest finished one." in page
+    assert "Showing version 1, the latest version that was built successfully." in page
     assert "Generate now" in page
     assert reverse("reports:download_pdf", args=[ready.pk]) in page
 
@@ -491,3 +493,22 @@ def test_the_csv_pack_keeps_numbers_and_dates_plain_and_defuses_formulas(world, 
     rows = pack.read("money/money.csv").decode("utf-8-sig").splitlines()
     assert rows[1] == '"\'=HYPERLINK(""x"")",12.50,-3,2026-12-18'
     assert pack.read("README.csv").decode("utf-8-sig").splitlines()[1] == "money,money.csv,1"
+
+
+def test_the_demo_partnerships_report_for_the_current_term_has_every_section(
+    db, capsys, django_capture_on_commit_callbacks
+):
+    from partnership.demo import seed_demo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership = seed_demo()
+    term = Term.current_for(partnership)
+    call_command("termly_report", partnership.slug, str(term.pk), "--wait")
+
+    report = TermlyReport.objects.get(term=term)
+    text = pdf_text(report)
+    assert report.status == Status.READY and partnership.name in text
+    for section in registry.report_sections:
+        assert section.title in text, f"the demo report lacks the {section.title!r} section"
+    # The demo also built last term's report, as the schedule would have.
+    assert TermlyReport.objects.filter(partnership=partnership, status=Status.READY).exclude(term=term).count() == 1
