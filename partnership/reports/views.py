@@ -141,7 +141,7 @@ def overview(request):
     """Every report of the partnerships the person reads reports for, filterable by term."""
     ids = {grant.partnership_id for grant in grants(request.user) if grant.role in REPORT_READER_ROLES}
     require(bool(ids))
-    reports = TermlyReport.objects.filter(partnership_id__in=ids).select_related("partnership", "term").defer("html")
+    reports = TermlyReport.objects.for_user(request.user).select_related("partnership", "term").defer("html")
     term_choices = [
         (f"{year}-{season}", f"{Term.Season(season).label} term {year}/{(year + 1) % 100:02d}")
         for year, season in sorted(

@@ -3,11 +3,14 @@
 `fake_schools_section` reads the partnership's schools through the core's `registry.schools_in`
 in a fixed number of queries, like a real section must; `empty_section` has nothing to say."""
 
+import subprocess
 from contextlib import contextmanager
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Sum
 
+from partnership.pdf import private_storage
 from partnership.registry import ReportSection, registry
 
 
@@ -83,3 +86,13 @@ def sections(*wanted: ReportSection, only: bool = True):
         yield
     finally:
         registry.report_sections[:] = saved
+
+
+def stored_files() -> list[str]:
+    root = settings.PRIVATE_MEDIA_ROOT
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def pdf_text(report) -> str:
+    path = private_storage().path(report.pdf_file)
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
