@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry, Invitation, LocalAuthority, Partnership, RoleGrant, Term, User
+from .models import AuditEntry, Invitation, LocalAuthority, Partnership, RoleGrant, Term, TermlyReport, User
 
 
 @admin.register(User)
@@ -44,6 +44,25 @@ class InvitationAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "verb", "target_repr"]
     list_filter = ["verb"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TermlyReport)
+class TermlyReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are made by the Celery job and changed only through it."""
+
+    list_display = ["partnership", "term", "version", "status", "attempts", "created_at", "finished_at"]
+    list_filter = ["status", "term__season", "term__academic_year"]
+    list_select_related = ["partnership", "term"]
+    exclude = ["html"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("html")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -6,10 +6,41 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership (core)"
 
     def ready(self):
-        from .permissions import can_invite, can_manage_partnership, has_role
-        from .registry import NavItem, register_nav
+        from celery.schedules import crontab
+
+        from .permissions import can_invite, can_manage_partnership, can_read_reports, has_role
+        from .registry import (
+            DashboardPanel,
+            DemoSeeder,
+            NavItem,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_nav,
+            register_periodic_task,
+        )
+        from .reports.panels import reports_panel, seed_demo_report
 
         register_nav(NavItem("Dashboard", "partnership_dashboard", lambda user, p: True, order=0, exact=True))
         register_nav(NavItem("Terms", "term_list", lambda user, p: has_role(user, p), order=90))
         register_nav(NavItem("Invitations", "invitation_list", can_invite, order=95))
         register_nav(NavItem("Audit log", "audit_log", can_manage_partnership, order=99))
+        register_nav(
+            NavItem("Termly reports", "reports:report_list", can_read_reports, order=80, also_under="/reports/")
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "reports", "Termly reports", "partnership/report/panel.html", reports_panel, order=90, width="col-lg-5"
+            )
+        )
+        # Last of the demo seeders: the report gathers what every app seeded.
+        register_demo_seeder(DemoSeeder("reports", seed_demo_report, order=1000))
+        # Termly reports: each partnership's report the morning after its term ends, and a
+        # sweep that queues again the jobs of workers that died.
+        register_periodic_task(
+            "termly-reports-for-ended-terms",
+            "partnership.reports.tasks.queue_reports_for_ended_terms",
+            crontab(hour=6, minute=15),
+        )
+        register_periodic_task(
+            "termly-reports-requeue-stale", "partnership.reports.tasks.requeue_stale_reports", crontab(minute="*/5")
+        )

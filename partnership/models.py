@@ -266,3 +266,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
+
+
+# Termly reports live in their own module of the core; importing them here registers the model.
+from .reports.models import TermlyReport  # noqa: E402, F401

@@ -16,10 +16,20 @@ def render_html(template: str, context: dict) -> str:
     return render_to_string(template, context)
 
 
+# A tagged PDF (PDF/UA-1): screen readers get headings, tables and reading order.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 def html_to_pdf(html: str) -> bytes:
+    return render_pdf(html)[0]
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF's bytes and its number of pages."""
     from weasyprint import HTML  # imported late: web processes never load it
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def save_private_file(name: str, content: bytes) -> tuple[str, str, int]:

@@ -99,6 +99,19 @@ def partnership_filter(user, field: str = "partnership") -> Q:
     return Q(**{f"{field}__in": visible_partnership_ids(user)})
 
 
+# Termly reports go to the people who answer for the partnership: LA officers, coordinators,
+# clerks (who send papers to the governing bodies) and headteachers. Staff do not read them.
+REPORT_READER_ROLES = {Role.COORDINATOR, Role.LA_OFFICER, Role.CLERK, Role.HEADTEACHER}
+
+
+def can_read_reports(user, partnership) -> bool:
+    return has_role(user, partnership, *REPORT_READER_ROLES)
+
+
+def can_generate_reports(user, partnership) -> bool:
+    return has_role(user, partnership, Role.COORDINATOR)
+
+
 # Predicates about partnerships themselves.
 def can_manage_partnership(user, partnership) -> bool:
     return has_role(user, partnership, Role.COORDINATOR)

@@ -5,6 +5,7 @@ Each app registers, from its AppConfig.ready():
 - dashboard panels (`register_dashboard_panel`);
 - termly report sections (`register_report_section`);
 - demo data seeders (`register_demo_seeder`), run by `seed_demo` in app order;
+- scale seeders (`register_scale_seeder`): county-sized data for the report benchmark;
 - periodic jobs for celery beat (`register_periodic_task`).
 (The shape follows pretix's plugin registries: `src/pretix/base/signals.py`.)
 """
@@ -63,12 +64,24 @@ class DemoSeeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ScaleSeeder:
+    """`seed(partnership, *, schools, terms)` adds a county-sized amount of the app's data
+    (`schools` member schools, a year of activity over `terms`) for the report benchmark
+    and the query-count tests. Runs in `order`, like demo seeders: schools first."""
+
+    name: str
+    seed: Callable[..., Any]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     dashboard_panels: list[DashboardPanel] = field(default_factory=list)
     report_sections: list[ReportSection] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    scale_seeders: list[ScaleSeeder] = field(default_factory=list)
     # Set by the schools app: partnership -> QuerySet of its current member schools.
     schools_in: Callable[[Any], Any] | None = None
 
@@ -100,6 +113,10 @@ def register_report_section(section: ReportSection) -> None:
 
 def register_demo_seeder(seeder: DemoSeeder) -> None:
     _add(registry.demo_seeders, seeder)
+
+
+def register_scale_seeder(seeder: ScaleSeeder) -> None:
+    _add(registry.scale_seeders, seeder)
 
 
 def register_periodic_task(name: str, task: str, schedule, **options) -> None:

@@ -27,3 +27,13 @@ def send_invitation_email(invitation_id: int) -> bool:
 def ping(value: int) -> int:
     """A trivial task used to check that a worker is reachable."""
     return value + 1
+
+
+# Termly report jobs live in partnership/reports/tasks.py; imported here so the worker,
+# which discovers `<app>.tasks`, registers them.
+from .reports.tasks import (  # noqa: E402, F401
+    notify_report_ready,
+    queue_reports_for_ended_terms,
+    render_termly_report,
+    requeue_stale_reports,
+)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("p/<slug:partnership_slug>/audit/", views.audit_log, name="audit_log"),
     path("invite/<str:token>/", views.invitation_accept, name="accept_invitation"),
+    path("", include("partnership.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("schools.urls")),

@@ -3,7 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from partnership.models import Invitation, LocalAuthority, Partnership, Role, RoleGrant, Term, User
+from partnership.models import Invitation, LocalAuthority, Partnership, Role, RoleGrant, Term, TermlyReport, User
 
 
 class UserFactory(DjangoModelFactory):
@@ -62,3 +62,33 @@ class InvitationFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     partnership = factory.SubFactory(PartnershipFactory)
     role = Role.CLERK
+
+
+class TermlyReportFactory(DjangoModelFactory):
+    class Meta:
+        model = TermlyReport
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    term = factory.SubFactory(TermFactory, partnership=factory.SelfAttribute("..partnership"))
+    version = factory.Sequence(lambda n: n + 1)
+    status = TermlyReport.Status.QUEUED
+
+
+def ready_report(**fields) -> TermlyReport:
+    """A finished report with a (tiny) PDF and CSV pack in private storage."""
+    from partnership.pdf import save_private_file
+
+    pdf_name, pdf_sha256, pdf_size = save_private_file("reports/test/report.pdf", b"%PDF-1.7 test report")
+    csv_name, csv_sha256, csv_size = save_private_file("reports/test/report.zip", b"PK test pack")
+    return TermlyReportFactory(
+        status=TermlyReport.Status.READY,
+        pdf_file=pdf_name,
+        pdf_sha256=pdf_sha256,
+        pdf_size=pdf_size,
+        pdf_pages=1,
+        csv_file=csv_name,
+        csv_sha256=csv_sha256,
+        csv_size=csv_size,
+        html="<p>Report body</p>",
+        **fields,
+    )

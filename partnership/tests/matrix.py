@@ -68,6 +68,22 @@ def _slug(world):
     return [world.partnership.slug]
 
 
+def _report_term(world):
+    from partnership.models import Term
+
+    return [world.partnership.slug, Term.current_for(world.partnership).pk]
+
+
+def _ready_report(world):
+    from partnership.models import Term
+    from partnership.tests.factories import ready_report
+
+    return [ready_report(partnership=world.partnership, term=Term.current_for(world.partnership)).pk]
+
+
+# Termly reports: LA officers, coordinators, clerks and headteachers read them; staff do not.
+REPORT_READERS = ("la_officer", "coordinator", "clerk", "head", "other_head")
+
 CASES = [
     Case("home", statuses(302)),
     Case("ping", statuses(200, anonymous=302)),
@@ -81,4 +97,12 @@ CASES = [
     Case("audit_log", only("coordinator"), args=_slug),
     # The link in the e-mail works for anyone who holds it: the token is the secret.
     Case("accept_invitation", statuses(200), args=_invitation_token),
+    Case("reports:report_list", only(*REPORT_READERS), args=_slug),
+    Case("reports:report_term", only(*REPORT_READERS), args=_report_term),
+    Case("reports:generate", only("coordinator", ok=302), args=_report_term, method="post"),
+    Case("reports:report_status", only(*REPORT_READERS), args=_ready_report),
+    Case("reports:download_pdf", only(*REPORT_READERS), args=_ready_report),
+    Case("reports:download_csv", only(*REPORT_READERS), args=_ready_report),
+    # Every report of the partnerships the person reads reports for: the outsider sees their own.
+    Case("reports:overview", statuses(200, anonymous=302, staff=403)),
 ]
