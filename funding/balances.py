@@ -54,6 +54,10 @@ class RoundBalances:
         return sum((max(row.outstanding, ZERO) for row in self.rows), ZERO)
 
     @property
+    def net_outstanding(self) -> Decimal:
+        return self.due - self.paid
+
+    @property
     def in_credit(self) -> Decimal:
         return sum((max(-row.outstanding, ZERO) for row in self.rows), ZERO)
 

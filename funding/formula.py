@@ -275,19 +275,13 @@ def calculate(schools: list[SchoolInput], spec: FormulaSpec) -> Result:
     with localcontext(Context(prec=PRECISION)):
         weightings = [weighting_for(school, spec) for school in schools]
         slopes = [Decimal(school.pupils) * w.weight for school, w in zip(schools, weightings, strict=True)]
-        if spec.solves_rate:
-            rate = solve_rate(slopes, spec)
-        else:
-            rate = Decimal(spec.per_pupil_rate)
+        rate = solve_rate(slopes, spec) if spec.solves_rate else Decimal(spec.per_pupil_rate)
         exact_amounts, limits = [], []
         for slope in slopes:
             amount, limit = _clamp(spec.lump_sum + rate * slope, spec)
             exact_amounts.append(amount)
             limits.append(limit)
-        if spec.solves_rate:
-            total = spec.total
-        else:
-            total = sum(exact_amounts, ZERO).quantize(PENNY, rounding=ROUND_HALF_UP)
+        total = spec.total if spec.solves_rate else sum(exact_amounts, ZERO).quantize(PENNY, rounding=ROUND_HALF_UP)
         adjustments = allocate_pennies(
             [(school.urn, amount) for school, amount in zip(schools, exact_amounts, strict=True)], total
         )
