@@ -11,6 +11,12 @@ from django.db.models import Count, Q, Sum
 from .models import BudgetLine, Contribution, ContributionRound, Grant, Payment, SpendingEntry
 
 ZERO = Decimal("0.00")
+PENNY = Decimal("0.01")
+
+
+def pennies(value) -> Decimal:
+    """A database sum as pounds and pence (SQLite returns sums with long tails; None is £0.00)."""
+    return ZERO if value is None else Decimal(value).quantize(PENNY)
 
 
 @dataclass
@@ -67,7 +73,7 @@ def paid_by_school(contribution_round, school_ids=None) -> dict[int, tuple[Decim
     if school_ids is not None:
         payments = payments.filter(school_id__in=school_ids)
     return {
-        row["school_id"]: (row["total"], row["n"])
+        row["school_id"]: (pennies(row["total"]), row["n"])
         for row in payments.values("school_id").annotate(total=Sum("amount"), n=Count("pk"))
     }
 
@@ -135,12 +141,12 @@ def years_summary(year_ids, *, until=None, with_lines: bool = False) -> dict[int
         .annotate(total=Sum("amount"))
     )
     for row in due:
-        summaries[row["round__funding_year_id"]].contributions_due = row["total"]
+        summaries[row["round__funding_year_id"]].contributions_due = pennies(row["total"])
     payments = Payment.objects.filter(round__funding_year_id__in=year_ids)
     if until is not None:
         payments = payments.filter(paid_on__lte=until)
     for row in payments.values("round__funding_year_id").annotate(total=Sum("amount")):
-        summaries[row["round__funding_year_id"]].contributions_paid = row["total"]
+        summaries[row["round__funding_year_id"]].contributions_paid = pennies(row["total"])
     released = Q(released_on__isnull=False) if until is None else Q(released_on__lte=until)
     grants = (
         Grant.objects.filter(funding_year_id__in=year_ids)
@@ -148,8 +154,8 @@ def years_summary(year_ids, *, until=None, with_lines: bool = False) -> dict[int
         .annotate(released=Sum("amount", filter=released), held=Sum("amount", filter=~released))
     )
     for row in grants:
-        summaries[row["funding_year_id"]].grants_released = row["released"] or ZERO
-        summaries[row["funding_year_id"]].grants_held = row["held"] or ZERO
+        summaries[row["funding_year_id"]].grants_released = pennies(row["released"])
+        summaries[row["funding_year_id"]].grants_held = pennies(row["held"])
     spent_filter = Q(entries__voided_at__isnull=True)
     if until is not None:
         spent_filter &= Q(entries__spent_on__lte=until)
@@ -160,7 +166,7 @@ def years_summary(year_ids, *, until=None, with_lines: bool = False) -> dict[int
     )
     for line in lines:
         summary = summaries[line.funding_year_id]
-        spent = line.spent or ZERO
+        spent = pennies(line.spent)
         summary.planned += line.planned_amount
         summary.spent += spent
         if with_lines:
@@ -173,4 +179,4 @@ def year_summary(year, **kwargs) -> YearSummary:
 
 
 def live_spending_total(year) -> Decimal:
-    return SpendingEntry.objects.live().filter(budget_line__funding_year=year).aggregate(t=Sum("amount"))["t"] or ZERO
+    return pennies(SpendingEntry.objects.live().filter(budget_line__funding_year=year).aggregate(t=Sum("amount"))["t"])

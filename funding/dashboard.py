@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from partnership.permissions import school_ids_for
 
-from .balances import ZERO, years_summary
+from .balances import pennies, years_summary
 from .models import Contribution, FundingYear, Payment
 from .rules import can_read_all_funding, can_see_funding
 
@@ -24,12 +24,9 @@ def funding_panel(request, partnership):
         Contribution.objects.for_user(user)
         .filter(round__partnership=partnership, school_id__in=school_ids, is_current=True)
         .aggregate(total=Sum("amount"))["total"]
-        or ZERO
     )
-    paid = (
-        Payment.objects.filter(
-            round__partnership=partnership, round__status="issued", school_id__in=school_ids
-        ).aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
+    paid = Payment.objects.filter(
+        round__partnership=partnership, round__status="issued", school_id__in=school_ids
+    ).aggregate(total=Sum("amount"))["total"]
+    due, paid = pennies(due), pennies(paid)
     return {"partnership": partnership, "full": False, "due": due, "paid": paid, "outstanding": due - paid}

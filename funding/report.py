@@ -1,9 +1,9 @@
 """The funding section of the termly report: contributions due, paid and outstanding per
 school, and income and spending against budget, for the funding year the term ends in."""
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from .balances import ZERO, years_summary
+from .balances import ZERO, pennies, years_summary
 from .models import Contribution, ContributionRound, FundingYear, Payment, SpendingEntry
 
 
@@ -25,7 +25,7 @@ def funding_section(partnership, term) -> dict:
         .order_by("school_name")
     )
     paid = {
-        row["school_id"]: row["paid"]
+        row["school_id"]: pennies(row["paid"])
         for row in Payment.objects.filter(round__funding_year=year, paid_on__lte=term.end)
         .values("school_id")
         .annotate(paid=Sum("amount"))
@@ -34,9 +34,9 @@ def funding_section(partnership, term) -> dict:
         {
             "name": row["school_name"],
             "urn": row["urn"],
-            "due": row["due"],
+            "due": pennies(row["due"]),
             "paid": paid.get(row["school_id"], ZERO),
-            "outstanding": row["due"] - paid.get(row["school_id"], ZERO),
+            "outstanding": pennies(row["due"]) - paid.get(row["school_id"], ZERO),
         }
         for row in due_rows
     ]
@@ -44,7 +44,7 @@ def funding_section(partnership, term) -> dict:
     spent_in_term = (
         SpendingEntry.objects.live()
         .filter(budget_line__funding_year=year, spent_on__range=(term.start, term.end))
-        .aggregate(total=Sum("amount"), held=Sum("amount", filter=Q(school__isnull=False)))
+        .aggregate(total=Sum("amount"))
     )
     lines = [
         {
@@ -102,7 +102,7 @@ def funding_section(partnership, term) -> dict:
             "spent": summary.spent,
             "remaining": summary.remaining_budget,
         },
-        "spent_in_term": spent_in_term["total"] or ZERO,
+        "spent_in_term": pennies(spent_in_term["total"]),
         "balance": summary.balance,
         "charts": charts,
     }

@@ -16,7 +16,7 @@ from partnership.permissions import require, school_ids_for
 from schools.models import School
 
 from .. import services
-from ..balances import ZERO, year_summary, years_summary
+from ..balances import ZERO, pennies, year_summary, years_summary
 from ..forms import (
     BudgetLineForm,
     FundingSettingsForm,
@@ -71,7 +71,7 @@ def overview(request, partnership_slug):
         .order_by("-round__funding_year__start", "school_name")
     )
     totals = {
-        (row["round_id"], row["school_id"]): row["total"]
+        (row["round_id"], row["school_id"]): pennies(row["total"])
         for row in Payment.objects.filter(round__partnership=partnership, school_id__in=school_ids)
         .values("round_id", "school_id")
         .annotate(total=Sum("amount"))
