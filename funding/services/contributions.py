@@ -12,6 +12,7 @@ from partnership.permissions import is_head_of
 from schools.models import PupilCount, School
 
 from .. import formula as calc
+from ..balances import pennies
 from ..models import Contribution, ContributionRound, Formula, FormulaWeighting, FundingYear, Payment
 from ._common import as_money, pounds, require_open
 
@@ -308,9 +309,11 @@ def record_payment(
         note=note.strip(),
         recorded_by=actor,
     )
-    paid = Payment.objects.filter(round=contribution_round, school_id=contribution.school_id).aggregate(
-        total=Sum("amount")
-    )["total"]
+    paid = pennies(
+        Payment.objects.filter(round=contribution_round, school_id=contribution.school_id).aggregate(
+            total=Sum("amount")
+        )["total"]
+    )
     record(
         actor=actor,
         verb="funding.payment.recorded",

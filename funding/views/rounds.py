@@ -177,6 +177,7 @@ def _statement_context(request, contribution, **forms) -> dict:
             contribution__round=contribution.round, contribution__school=contribution.school
         )[:5],
         "can_manage": can_manage,
+        "can_read_all": can_read_all_funding(request.user, partnership),
         "can_confirm": can_confirm(request.user, contribution),
         "can_request_pdf": can_request_statement(request.user, contribution),
         "payment_form": forms.get("payment_form") or PaymentForm(),
