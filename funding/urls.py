@@ -32,5 +32,6 @@ urlpatterns = [
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/payments/", rounds.payment_add, name="payment_add"),
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/pdf/", rounds.statement_pdf_request, name="statement_pdf"),
     path("funding/statements/<int:pk>/download/", rounds.statement_pdf_download, name="statement_download"),
+    path("funding/payments/<int:pk>/reverse/", rounds.payment_reverse, name="payment_reverse"),
     path("funding/grants/<int:pk>/release/", grants.grant_release, name="grant_release"),
 ]

@@ -167,16 +167,28 @@ class Payment(models.Model):
     note = models.CharField(max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A correction: this entry takes back the payment it reverses (amount negated).
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal")
 
     objects = PaymentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-paid_on", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        constraints = [
+            # A payment is positive; only a reversal of an earlier payment is negative.
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True) | Q(amount__lt=0, reverses__isnull=False),
+                name="payment_positive_or_a_reversal",
+            )
+        ]
 
     def __str__(self):
         return f"£{self.amount:,.2f} from school {self.school_id} on {self.paid_on}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 
 
 class StatementJob(models.Model):

@@ -9,6 +9,7 @@ from .contributions import (
     issue_round,
     preview_round,
     record_payment,
+    reverse_payment,
     spec_for,
 )
 from .grants import add_grant, release_grant, release_grants_for_condition
@@ -44,6 +45,7 @@ __all__ = [
     "release_grants_for_condition",
     "remove_weighting",
     "reopen_funding_year",
+    "reverse_payment",
     "request_statement",
     "set_year_start_month",
     "spec_for",

@@ -328,3 +328,44 @@ def record_payment(
         },
     )
     return payment
+
+
+@transaction.atomic
+def reverse_payment(*, payment: Payment, reason: str, actor, on_date: date | None = None) -> Payment:
+    """Corrects a payment recorded in error: a new, negative entry that takes it back.
+    The original stays on record; the balance is still the sum of the entries."""
+    if not (reason or "").strip():
+        raise ValidationError("Say why the payment is being reversed.")
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("round__funding_year", "round__partnership")
+        .get(pk=payment.pk)
+    )
+    if payment.is_reversal:
+        raise ValidationError("This entry is itself a reversal; record a new payment instead.")
+    if Payment.objects.filter(reverses=payment).exists():
+        raise ValidationError(f"The payment {payment.reference} has already been reversed.")
+    require_open(payment.round.funding_year, "a reversal")
+    reversal = Payment.objects.create(
+        round=payment.round,
+        school_id=payment.school_id,
+        amount=-payment.amount,
+        paid_on=on_date or timezone.localdate(),
+        reference=f"Reversal of {payment.reference}"[:120],
+        note=reason.strip()[:255],
+        recorded_by=actor,
+        reverses=payment,
+    )
+    record(
+        actor=actor,
+        verb="funding.payment.reversed",
+        target=reversal,
+        partnership=payment.round.partnership,
+        data={
+            "payment": payment.pk,
+            "amount": str(payment.amount),
+            "reference": payment.reference,
+            "reason": reason.strip(),
+        },
+    )
+    return reversal

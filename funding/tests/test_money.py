@@ -393,3 +393,30 @@ def test_a_statement_pdf_is_made_by_the_task_and_only_its_readers_can_download_i
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(world.user("other_head"))
     assert client.get(download).status_code == 404
+
+
+def test_a_payment_recorded_in_error_is_reversed_by_a_new_entry_and_the_balance_follows(world, funding, client):
+    coordinator = world.user("coordinator")
+    payment = services.record_payment(
+        contribution_round=funding.round,
+        school=world.school,
+        amount=D("500.00"),
+        paid_on=date(2026, 5, 1),
+        reference="BACS 7",
+        actor=coordinator,
+    )
+    client.force_login(coordinator)
+    client.post(reverse("funding:payment_reverse", args=[payment.pk]), {"reason": "Paid by Grange, not Darnhall"})
+    reversal = Payment.objects.get(reverses=payment)
+    assert reversal.amount == D("-500.00") and reversal.reference == "Reversal of BACS 7"
+    row = round_balances(funding.round, school_ids=[world.school.pk]).rows[0]
+    assert row.paid == D("0.00") == sum(p.amount for p in Payment.objects.filter(school=world.school))
+    assert row.outstanding == funding.contribution.amount
+    entry = AuditEntry.objects.get(verb="funding.payment.reversed")
+    assert entry.data["reason"] == "Paid by Grange, not Darnhall" and entry.data["reference"] == "BACS 7"
+    with pytest.raises(ValidationError, match="already been reversed"):
+        services.reverse_payment(payment=payment, reason="Again", actor=coordinator)
+    with pytest.raises(ValidationError, match="itself a reversal"):
+        services.reverse_payment(payment=reversal, reason="Undo", actor=coordinator)
+    html = client.get(reverse("funding:statement", args=[funding.round.pk, world.school.pk])).content.decode()
+    assert "Reversal of BACS 7" in html and "−£500.00" in html and "Reversed" in html

@@ -16,7 +16,7 @@ from partnership.permissions import require
 
 from .. import services
 from ..balances import round_balances
-from ..forms import AmendForm, PaymentForm, RoundForm, add_service_error
+from ..forms import AmendForm, PaymentForm, ReverseForm, RoundForm, add_service_error
 from ..models import Contribution, ContributionRound, Payment, StatementJob
 from ..rules import can_confirm, can_manage_funding, can_read_all_funding, can_request_statement
 
@@ -171,7 +171,7 @@ def _statement_context(request, contribution, **forms) -> dict:
         .select_related("created_by", "confirmed_by")
         .order_by("-version"),
         "payments": Payment.objects.filter(round=contribution.round, school_id=contribution.school_id).select_related(
-            "recorded_by"
+            "recorded_by", "reversal"
         ),
         "jobs": StatementJob.objects.filter(
             contribution__round=contribution.round, contribution__school=contribution.school
@@ -272,3 +272,25 @@ def statement_pdf_download(request, pk):
         filename=filename,
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_POST
+def payment_reverse(request, pk):
+    payment = get_object_or_404(Payment.objects.for_user(request.user).select_related("round__partnership"), pk=pk)
+    use_partnership(request, payment.round.partnership)
+    require(can_manage_funding(request.user, payment.round.partnership))
+    contribution = get_object_or_404(
+        Contribution, round_id=payment.round_id, school_id=payment.school_id, is_current=True
+    )
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the payment is being reversed.")
+        return redirect(contribution)
+    try:
+        services.reverse_payment(payment=payment, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Payment {payment.reference} reversed. Both entries stay on the statement.")
+    return redirect(contribution)
