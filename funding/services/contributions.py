@@ -287,6 +287,8 @@ def record_payment(
     amount = as_money(amount, "payment")
     if not reference.strip():
         raise ValidationError("Give the payment's reference, for example the transfer or invoice number.")
+    if paid_on > timezone.localdate():
+        raise ValidationError("A payment cannot be dated in the future.")
     # Lock the school's contribution so payments for one school are recorded one at a time.
     contribution = (
         Contribution.objects.select_for_update()

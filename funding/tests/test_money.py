@@ -420,3 +420,18 @@ def test_a_payment_recorded_in_error_is_reversed_by_a_new_entry_and_the_balance_
         services.reverse_payment(payment=reversal, reason="Undo", actor=coordinator)
     html = client.get(reverse("funding:statement", args=[funding.round.pk, world.school.pk])).content.decode()
     assert "Reversal of BACS 7" in html and "−£500.00" in html and "Reversed" in html
+
+
+def test_a_payment_dated_in_the_future_is_refused(world, funding):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        services.record_payment(
+            contribution_round=funding.round,
+            school=world.school,
+            amount=D("1.00"),
+            paid_on=timezone.localdate().replace(year=timezone.localdate().year + 1),
+            reference="Early",
+            actor=world.user("coordinator"),
+        )
+    assert not Payment.objects.exists()
