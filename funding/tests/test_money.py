@@ -435,3 +435,22 @@ def test_a_payment_dated_in_the_future_is_refused(world, funding):
             actor=world.user("coordinator"),
         )
     assert not Payment.objects.exists()
+
+
+def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_again(world, funding):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from funding.models import StatementJob
+    from funding.tasks import requeue_stale_statement_jobs
+
+    stuck = StatementJob.objects.create(
+        contribution=funding.contribution, status="running", started_at=timezone.now() - timedelta(hours=1)
+    )
+    fresh = StatementJob.objects.create(contribution=funding.contribution, status="running", started_at=timezone.now())
+    assert requeue_stale_statement_jobs() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == "done" and stuck.file_name  # tasks run inline in tests
+    assert fresh.status == "running"
