@@ -175,7 +175,7 @@ def _statement_context(request, contribution, **forms) -> dict:
         ),
         "jobs": StatementJob.objects.filter(
             contribution__round=contribution.round, contribution__school=contribution.school
-        )[:5],
+        ).select_related("contribution")[:5],
         "can_manage": can_manage,
         "can_read_all": can_read_all_funding(request.user, partnership),
         "can_confirm": can_confirm(request.user, contribution),
@@ -266,12 +266,11 @@ def statement_pdf_download(request, pk):
         raise Http404("This statement is not ready.")
     contribution = job.contribution
     filename = f"statement-{contribution.urn}-round-{contribution.round_id}-v{contribution.version}.pdf"
-    return FileResponse(
-        private_storage().open(job.file_name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+    try:
+        stored = private_storage().open(job.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404("The statement file is missing; make the PDF again.") from None
+    return FileResponse(stored, as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 @login_required
