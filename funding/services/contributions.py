@@ -212,6 +212,22 @@ def issue_round(*, contribution_round: ContributionRound, actor) -> Contribution
 
 
 @transaction.atomic
+def discard_round(*, contribution_round: ContributionRound, actor) -> None:
+    """Deletes a draft round (say, made with the wrong census date). Issued rounds stay for good."""
+    contribution_round = ContributionRound.objects.select_for_update().get(pk=contribution_round.pk)
+    if contribution_round.is_issued:
+        raise ValidationError("An issued round cannot be discarded; amend its contributions instead.")
+    record(
+        actor=actor,
+        verb="funding.round.discarded",
+        target=contribution_round,
+        data={"total": str(contribution_round.total), "census_date": str(contribution_round.census_date)},
+    )
+    contribution_round.contributions.all().delete()
+    contribution_round.delete()
+
+
+@transaction.atomic
 def amend_contribution(*, contribution: Contribution, amount, reason: str, actor) -> Contribution:
     """A new version of the school's contribution with the reason; the old one is kept."""
     amount = as_money(amount, "amended amount", allow_zero=True)

@@ -212,6 +212,8 @@ CASES = [
     Case("funding:round_detail", only(*READERS), args=_round),
     Case("funding:round_issue", only("coordinator", ok=302), args=_round, method="post"),
     Case("funding:round_csv", only(*READERS), args=_round),
+    # The fixture's round is issued, so the coordinator is told it cannot be discarded (and sent back).
+    Case("funding:round_discard", only("coordinator", ok=302), args=_round, method="post"),
     Case("funding:statement", OWN_STATEMENT, args=_statement),
     Case(
         "funding:confirm",

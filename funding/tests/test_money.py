@@ -454,3 +454,22 @@ def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_ag
     fresh.refresh_from_db()
     assert stuck.status == "done" and stuck.file_name  # tasks run inline in tests
     assert fresh.status == "running"
+
+
+def test_a_draft_round_can_be_discarded_but_an_issued_one_cannot(world, funding, client):
+    draft = services.create_round(
+        partnership=world.partnership,
+        funding_year=funding.year,
+        formula=funding.formula,
+        census_date=date(2026, 1, 15),
+        members_on=date(2026, 4, 1),
+        name="Wrong census date",
+        actor=world.user("coordinator"),
+    )
+    client.force_login(world.user("coordinator"))
+    client.post(reverse("funding:round_discard", args=[draft.pk]))
+    assert not ContributionRound.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.get(verb="funding.round.discarded").data["total"] == "10000.00"
+    response = client.post(reverse("funding:round_discard", args=[funding.round.pk]), follow=True)
+    assert "An issued round cannot be discarded" in response.content.decode()
+    assert ContributionRound.objects.filter(pk=funding.round.pk).exists()

@@ -103,6 +103,21 @@ def round_issue(request, pk):
 
 
 @login_required
+@require_POST
+def round_discard(request, pk):
+    contribution_round = round_for(request, pk)
+    partnership = contribution_round.partnership
+    require(can_manage_funding(request.user, partnership))
+    try:
+        services.discard_round(contribution_round=contribution_round, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(contribution_round)
+    messages.success(request, f"Draft round “{contribution_round}” discarded.")
+    return redirect("funding:round_list", partnership.slug)
+
+
+@login_required
 def round_csv(request, pk):
     contribution_round = round_for(request, pk)
     require(can_read_all_funding(request.user, contribution_round.partnership))
