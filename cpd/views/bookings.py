@@ -22,7 +22,7 @@ from ..services import (
     mark_attendance,
     request_document,
 )
-from .common import bookable_people
+from .common import bookable_people, staff_of_member_schools
 
 
 @login_required
@@ -30,9 +30,10 @@ from .common import bookable_people
 def book(request, pk):
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("programme__partnership"), pk=pk)
     use_partnership(request, event.programme.partnership)
-    people = bookable_people(request.user, event)
-    require(event.is_booking_open and people.exists())
-    form = BookingForm(request.POST, people=people)
+    require(event.is_booking_open and bookable_people(request.user, event).exists())
+    # Any member school's staff is a valid choice; whether this user may book them is a
+    # permission question (403), not a form error.
+    form = BookingForm(request.POST, people=staff_of_member_schools(event))
     if not form.is_valid():
         messages.error(request, "Choose a member of staff from the list.")
         return redirect(event)

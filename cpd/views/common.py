@@ -21,11 +21,15 @@ def own_person(user):
     return Person.objects.filter(user=user).select_related("school").first() if user.is_authenticated else None
 
 
+def staff_of_member_schools(event):
+    member_schools = School.objects.in_partnership(event.programme.partnership)
+    return Person.objects.filter(school__in=member_schools, kind=Person.Kind.STAFF).select_related("school")
+
+
 def bookable_people(user, event):
     """Staff the user may book onto the event."""
     partnership = event.programme.partnership
-    member_schools = School.objects.in_partnership(partnership)
-    people = Person.objects.filter(school__in=member_schools, kind=Person.Kind.STAFF).select_related("school")
+    people = staff_of_member_schools(event)
     if has_role(user, partnership, Role.COORDINATOR):
         return people
     heads_of = school_ids_for(user, partnership)
