@@ -290,7 +290,7 @@ def seed(partnership, accounts):
         roles=["leaders"],
         description="Four afternoons for middle leaders thinking about senior leadership.",
     )
-    ta_day = _weekday(soon + timedelta(days=14), 1)
+    ta_day = _weekday(spring + timedelta(weeks=1), 1)
     e["ta"] = _event(
         programme,
         coordinator,

@@ -122,11 +122,20 @@ class BookingForm(forms.Form):
 MONTHS = [(m, datetime(2000, m, 1).strftime("%B")) for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)]
 
 
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
 class ProgrammeFilterForm(forms.Form):
-    month = forms.TypedChoiceField(choices=[("", "Any month"), *MONTHS], required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Event.Kind.choices], required=False)
-    phase = forms.ChoiceField(choices=[("", "Any phase"), *PHASES], required=False)
-    has_places = forms.BooleanField(label="Only events with places left", required=False)
+    month = forms.TypedChoiceField(
+        choices=[("", "Any month"), *MONTHS], required=False, coerce=int, empty_value=None, widget=SELECT
+    )
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Event.Kind.choices], required=False, widget=SELECT)
+    phase = forms.ChoiceField(choices=[("", "Any phase"), *PHASES], required=False, widget=SELECT)
+    has_places = forms.BooleanField(
+        label="Only events with places left",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class FeedbackForm(forms.Form):
