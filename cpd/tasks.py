@@ -147,3 +147,23 @@ def send_follow_up_email(follow_up_id: int) -> bool:
         recipient_list=[follow_up.booking.person.email],
     )
     return True
+
+
+@shared_task
+def requeue_stuck_documents() -> int:
+    """Every few minutes: a PDF left RUNNING by a worker that died goes back in the queue."""
+    from .models import Document
+
+    stale = timezone.now() - timedelta(minutes=20)
+    ids = list(
+        Document.objects.filter(status=Document.Status.RUNNING, created_at__lt=stale).values_list("pk", flat=True)
+    )
+    requeued = 0
+    for document_id in ids:
+        # Conditional, so a worker that finishes meanwhile is not undone.
+        if Document.objects.filter(pk=document_id, status=Document.Status.RUNNING).update(
+            status=Document.Status.QUEUED
+        ):
+            transaction.on_commit(partial(render_document.delay, document_id))
+            requeued += 1
+    return requeued

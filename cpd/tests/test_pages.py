@@ -99,7 +99,7 @@ def test_my_bookings_and_the_organiser_page_use_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("cpd:my_bookings", args=["winsford"])).content.decode().count("Confirmed") == 10
     client.force_login(world.user("coordinator"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         client.get(reverse("cpd:organiser", args=["winsford"]))
 
 
@@ -308,3 +308,36 @@ def test_cancelled_bookings_do_not_count_as_bookings(world, cpd):
     booking.status = Booking.Status.CANCELLED
     booking.save()
     assert book_place(event_id=cpd.event.pk, person=cpd.colleague, booked_by=world.user("head")).status == "confirmed"
+
+
+def test_a_pdf_left_running_by_a_dead_worker_is_made_again(world, cpd, django_capture_on_commit_callbacks):
+    from cpd.tasks import requeue_stuck_documents
+
+    stuck = Document.objects.create(
+        kind="sign_in_sheet", session=cpd.session, status="running", created_at=timezone.now() - timedelta(hours=1)
+    )
+    fresh = Document.objects.create(kind="sign_in_sheet", session=cpd.session, status="running")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stuck_documents() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stuck.status, fresh.status) == ("done", "running")
+
+
+def test_a_calendar_link_stops_working_when_its_owner_leaves_the_partnership(world, cpd, client):
+    from cpd.services import create_feed
+    from partnership.models import RoleGrant
+
+    feed = create_feed(programme=cpd.programme, scope="programme", owner=world.user("staff"))
+    assert client.get(reverse("cpd:feed", args=[feed.token])).status_code == 200
+    RoleGrant.objects.filter(user=world.user("staff")).delete()
+    assert client.get(reverse("cpd:feed", args=[feed.token])).status_code == 404
+
+
+def test_the_organiser_sees_charges_per_school(world, cpd, client):
+    book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    book_place(event_id=cpd.event.pk, person=cpd.other_person, booked_by=world.user("coordinator"))
+    client.force_login(world.user("coordinator"))
+    page = client.get(reverse("cpd:organiser", args=["winsford"])).content.decode()
+    assert reverse("cpd:school_bookings", args=["winsford", world.school.pk]) in page
+    assert page.count("£45.00") == 2

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
-from partnership.permissions import require, school_ids_for
+from partnership.permissions import has_role, require, school_ids_for
 from schools.models import School
 
 from ..forms import FeedForm
@@ -80,8 +80,11 @@ def feed_revoke(request, pk):
 
 def feed(request, token):
     feed = get_object_or_404(
-        CalendarFeed.objects.live().select_related("programme__partnership", "person", "school"), token=token
+        CalendarFeed.objects.live().select_related("programme__partnership", "person", "school", "owner"), token=token
     )
+    # A link outlives nobody's access: once its owner leaves the partnership it stops working.
+    if not has_role(feed.owner, feed.programme.partnership):
+        raise Http404
     response = HttpResponse(build_calendar(feed), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="cpd.ics"'
     response["Cache-Control"] = "private, max-age=900"

@@ -67,6 +67,7 @@ def programme(request, partnership_slug):
             "page_obj": page,
             "query": query.urlencode(),
             "can_organise": can_organise(request.user, partnership),
+            "led_schools": sorted(school_ids_for(request.user, partnership)),
         },
     )
 
@@ -194,10 +195,19 @@ def organiser(request, partnership_slug):
         by_session = warnings_for_sessions(partnership, sessions)
         for event in events:
             event.warnings = [w for s in event.sessions.all() for w in by_session.get(s.pk, [])]
+    charges = (
+        Charge.objects.live()
+        .filter(booking__event__programme=chosen)
+        .values("school_id", "school__name")
+        .annotate(total=Sum("amount"), places=Count("pk"))
+        .order_by("school__name")
+        if chosen is not None
+        else []
+    )
     return render(
         request,
         "cpd/organiser.html",
-        {"partnership": partnership, "programme": chosen, "events": events, "form": form},
+        {"partnership": partnership, "programme": chosen, "events": events, "form": form, "charges": charges},
     )
 
 
