@@ -341,3 +341,16 @@ def test_the_organiser_sees_charges_per_school(world, cpd, client):
     page = client.get(reverse("cpd:organiser", args=["winsford"])).content.decode()
     assert reverse("cpd:school_bookings", args=["winsford", world.school.pk]) in page
     assert page.count("£45.00") == 2
+
+
+def test_the_event_page_uses_a_fixed_number_of_queries(world, cpd, client, django_assert_max_num_queries):
+    client.force_login(world.user("coordinator"))
+    client.get(cpd.event.get_absolute_url())
+    for _ in range(12):
+        book_place(
+            event_id=cpd.event.pk, person=PersonFactory(school=world.other_school), booked_by=world.user("coordinator")
+        )
+        SessionFactory(event=cpd.event)
+    with django_assert_max_num_queries(17):
+        page = client.get(cpd.event.get_absolute_url()).content.decode()
+    assert page.count("Waiting list") == 10
