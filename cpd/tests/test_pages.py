@@ -354,3 +354,17 @@ def test_the_event_page_uses_a_fixed_number_of_queries(world, cpd, client, djang
     with django_assert_max_num_queries(17):
         page = client.get(cpd.event.get_absolute_url()).content.decode()
     assert page.count("Waiting list") == 10
+
+
+def test_the_attendee_csv_defuses_spreadsheet_formulas_in_names(world, cpd, client):
+    person = PersonFactory(school=world.school, first_name="=HYPERLINK(1)", last_name="Smith")
+    book_place(event_id=cpd.event.pk, person=person, booked_by=world.user("head"))
+    client.force_login(world.user("coordinator"))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[cpd.event.pk])).content.decode())))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_a_nonsense_year_on_the_programme_page_shows_the_current_programme(world, cpd, client):
+    client.force_login(world.user("staff"))
+    response = client.get(PROGRAMME, {"year": "9" * 40})
+    assert response.status_code == 200 and "Adaptive teaching" in response.content.decode()

@@ -49,7 +49,7 @@ def _filtered_events(partnership, programme, form):
 def programme(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     year = request.GET.get("year")
-    chosen = current_programme(partnership, int(year) if year and year.isdigit() else None)
+    chosen = current_programme(partnership, int(year) if year and len(year) == 4 and year.isdigit() else None)
     form = ProgrammeFilterForm(request.GET or None)
     page = None
     if chosen is not None:
@@ -289,8 +289,8 @@ def attendees_csv(request, pk):
     sessions = event.sessions.count()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    writerow = _safe_writerow(csv.writer(response))
+    writerow(
         [
             "First name",
             "Last name",
@@ -305,7 +305,7 @@ def attendees_csv(request, pk):
     )
     for booking in bookings:
         charge = getattr(booking, "charge", None)
-        writer.writerow(
+        writerow(
             [
                 booking.person.first_name,
                 booking.person.last_name,
@@ -319,6 +319,18 @@ def attendees_csv(request, pk):
             ]
         )
     return response
+
+
+def _safe_writerow(writer):
+    """Spreadsheets run cells that start with = + - @ as formulas; make them plain text."""
+    write = writer.writerow
+
+    def writerow(row):
+        return write(
+            [f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
+        )
+
+    return writerow
 
 
 @login_required
