@@ -1,50 +1,12 @@
-"""Demo data: the Winsford CPD programme (seeds 000, 002, 004): courses, a SENCO network,
-a leadership programme, a shared INSET day and a whole-town INSET day with many workshops,
-with bookings, waiting lists, attendance, feedback and follow-ups."""
+"""The demo programme's events, sessions and whole-town INSET workshops."""
 
-import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from partnership.demo import academic_year_of, term_dates
-from schools.models import Person, School
-
-from . import services
-from .models import Event, Feedback, ImpactFollowUp, Programme, Session, Workshop, join_codes
-
-FIRST = [
-    "Amy",
-    "Ben",
-    "Chloe",
-    "Dan",
-    "Emma",
-    "Fran",
-    "Gary",
-    "Hannah",
-    "Imran",
-    "Jess",
-    "Kate",
-    "Liam",
-    "Megan",
-    "Nia",
-]
-LAST = [
-    "Allen",
-    "Barker",
-    "Carter",
-    "Dawson",
-    "Evans",
-    "Fletcher",
-    "Gibson",
-    "Hughes",
-    "Iqbal",
-    "Jones",
-    "Kerr",
-    "Lloyd",
-]
-JOBS = ["Class teacher", "Class teacher", "Teaching assistant", "SENCO", "Phase leader", "Teaching assistant"]
+from ..models import Event, Session, Workshop, join_codes
+from .people import FIRST, LAST
 
 WORKSHOPS = [
     "Retrieval practice in every lesson",
@@ -82,26 +44,6 @@ def _weekday(day, weekday=2):
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _staff(schools):
-    """Six to ten staff at each school (plus the demo teacher the schools seeder made)."""
-    people = {}
-    for index, school in enumerate(schools):
-        for n in range(6 + index % 5):
-            first, last = FIRST[(index * 3 + n) % len(FIRST)], LAST[(index + n * 5) % len(LAST)]
-            person, _ = Person.objects.get_or_create(
-                school=school,
-                first_name=first,
-                last_name=f"{last}-{school.name.split()[0]}" if n >= len(LAST) else last,
-                defaults={
-                    "kind": Person.Kind.STAFF,
-                    "job_role": JOBS[(n + index) % len(JOBS)],
-                    "email": f"{first.lower()}.{last.lower()}{index}@winsford.example.org",
-                },
-            )
-        people[school.pk] = list(Person.objects.filter(school=school, kind=Person.Kind.STAFF).order_by("pk"))
-    return people
-
-
 def _event(programme, coordinator, sessions, **fields):
     phases = fields.pop("phases", [])
     roles = fields.pop("roles", [])
@@ -123,30 +65,13 @@ def _event(programme, coordinator, sessions, **fields):
     return event
 
 
-def seed(partnership, accounts):
-    if (
-        Programme.objects.filter(partnership=partnership).exists()
-        and Event.objects.in_partnership(partnership).exists()
-    ):
-        return
-    coordinator, head, teacher = accounts.get("coordinator"), accounts.get("head"), accounts.get("teacher")
-    year = academic_year_of(timezone.localdate())
-    (_, autumn, autumn_end), (_, spring, _), (_, summer, _) = term_dates(year)
-    programme, _ = Programme.objects.get_or_create(
-        partnership=partnership,
-        academic_year=year,
-        defaults={
-            "title": "Winsford CPD programme",
-            "description": "The partnership's annual programme: joint courses, networks and the whole-town INSET days.",
-        },
-    )
-    schools = list(School.objects.in_partnership(partnership).order_by("name"))
+def build_events(programme, coordinator, schools, terms) -> dict:
+    """A dozen events across the year, keyed by a short name."""
+    (_, autumn, _), (_, spring, _), (_, summer, _) = terms
     by_name = {s.name: s for s in schools}
     darnhall = by_name.get("Darnhall Primary School", schools[0])
     grange = by_name.get("Grange Primary School", schools[1])
     high = by_name.get("Winsford High School Federation", schools[-1])
-    staff = _staff(list(schools))
-
     past = _weekday(autumn + timedelta(weeks=3))
     early = _weekday(autumn + timedelta(weeks=1), 3)
     soon = _weekday(timezone.localdate() + timedelta(days=10))
@@ -350,103 +275,4 @@ def seed(partnership, accounts):
                 "facilitator": f"{FIRST[index % len(FIRST)]} {LAST[index % len(LAST)]}",
             },
         )
-    workshops = list(e["town"].workshops.order_by("pk"))
-    rng = random.Random(2026)
-    teacher_person = Person.objects.filter(user=teacher).first() if teacher else None
-    for school_people in staff.values():
-        for person in school_people:
-            if person == teacher_person:
-                continue
-            if rng.random() < 0.85:
-                picks = rng.sample(workshops[:12], 3) + rng.sample(workshops[12:], 2)
-                services.save_choices(
-                    event=e["town"], person=person, workshop_ids=[w.pk for w in picks], chosen_by=coordinator
-                )
-    if teacher_person is not None:
-        services.save_choices(
-            event=e["town"],
-            person=teacher_person,
-            workshop_ids=[workshops[10].pk, workshops[1].pk, workshops[14].pk],
-            chosen_by=teacher,
-        )
-    run = services.run_allocation(event=e["town"], run_by=coordinator)
-    services.publish_allocation(run=run, published_by=coordinator)
-
-    # Bookings. Darnhall's head books her staff; the demo teacher books some places themselves.
-    darnhall_staff = [p for p in staff[darnhall.pk] if p.job_role != "Headteacher"]
-    # Round robin over the other schools, so places spread across the town.
-    queues = [[p for p in people if p.job_role != "Headteacher"] for sid, people in staff.items() if sid != darnhall.pk]
-    others = [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
-
-    def book(event, person, by):
-        if not event.bookings.active().filter(person=person).exists():
-            return services.book_place(event_id=event.pk, person=person, booked_by=by)
-        return None
-
-    for person in darnhall_staff[:3]:
-        book(e["phonics"], person, head)
-    for person in others[:9]:
-        book(e["phonics"], person, coordinator)
-    for person in [p for p in others if p.job_role in ("Phase leader",)][:10] + darnhall_staff[:1]:
-        book(e["dsl"], person, coordinator)
-    for person in others[:8]:
-        book(e["adaptive"], person, coordinator)
-    # The course is full: Darnhall's bookings go on the waiting list.
-    for person in ([teacher_person] if teacher_person else []) + darnhall_staff[1:3]:
-        book(e["adaptive"], person, head)
-    for person in [p for p in others if p.job_role == "SENCO"] + [p for p in darnhall_staff if p.job_role == "SENCO"]:
-        book(e["senco"], person, coordinator)
-    for person in darnhall_staff[:2] + others[10:20]:
-        book(e["maths"], person, coordinator)
-    for person in [p for p in others if p.job_role == "Phase leader"][:14]:
-        book(e["leaders"], person, coordinator)
-    for person in [p for p in others if p.job_role == "Teaching assistant"][:20] + [
-        p for p in darnhall_staff if p.job_role == "Teaching assistant"
-    ]:
-        book(e["ta"], person, coordinator)
-    if teacher_person is not None:
-        book(e["ect"], teacher_person, teacher)
-        book(e["maths"], teacher_person, teacher)
-
-    # Past events: the register, feedback and (for the older one) half-term follow-ups.
-    rng = random.Random(7)
-    comments = [
-        "Practical and well paced.",
-        "Would like more time on assessment.",
-        "Useful ideas I used the next day.",
-        "",
-    ]
-    for key in ("phonics", "dsl"):
-        event = e[key]
-        for session in event.sessions.all():
-            if session.ends_at > timezone.now():
-                continue
-            confirmed = list(event.bookings.confirmed())
-            services.mark_attendance(
-                session=session,
-                present_ids={b.pk for b in confirmed if rng.random() < 0.9},
-                booking_ids=[b.pk for b in confirmed],
-                marked_by=coordinator,
-            )
-        for booking in event.bookings.filter(attendances__present=True).distinct():
-            if rng.random() < 0.7:
-                Feedback.objects.get_or_create(
-                    booking=booking, defaults={"rating": rng.choice([3, 4, 4, 5, 5]), "comments": rng.choice(comments)}
-                )
-            if key == "dsl":
-                follow_up, _ = ImpactFollowUp.objects.get_or_create(booking=booking)
-                if rng.random() < 0.6:
-                    follow_up.what_changed = rng.choice(
-                        [
-                            "We rewrote our safeguarding induction for supply staff.",
-                            "Record keeping moved to one system; the team checks it weekly.",
-                            "I now run a five-minute safeguarding briefing every Monday.",
-                        ]
-                    )
-                    follow_up.answered_at = timezone.now()
-                    follow_up.save(update_fields=["what_changed", "answered_at"])
-    # A cancellation, so the waiting list has moved once.
-    first = e["adaptive"].bookings.confirmed().order_by("created_at").first()
-    if first is not None:
-        services.cancel_booking(booking_id=first.pk, cancelled_by=coordinator)
-    return programme
+    return e
