@@ -112,3 +112,25 @@ def test_the_allocation_places_staff_who_made_no_choices(world):
     run = run_allocation(event=event, run_by=world.user("coordinator"))
     assert (run.people, run.placed) == (2, 2)
     assert run.by_rank == {"no_choices": 2}
+
+
+def test_published_shares_show_on_the_event_page_and_the_organiser_exports_the_timetable(world, client):
+    import csv
+    import io
+
+    event, (oracy, maths) = _inset(world, places=1)
+    people = [PersonFactory(school=world.school, first_name=n) for n in ("Ann", "Bob")]
+    for person in people:
+        save_choices(event=event, person=person, workshop_ids=[oracy.pk, maths.pk], chosen_by=None)
+    run = run_allocation(event=event, run_by=world.user("coordinator"))
+    publish_allocation(run=run, published_by=world.user("coordinator"))
+    client.force_login(world.user("staff"))
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "50% got their first choice, 50% their second and 0% their third" in page
+    client.force_login(world.user("coordinator"))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[event.pk])).content.decode())))
+    assert rows[0][4] == "Workshop"
+    assert sorted((r[0], r[4], r[7]) for r in rows[1:]) in (
+        [("Ann", "Oracy", "1"), ("Bob", "Maths", "2")],
+        [("Ann", "Maths", "2"), ("Bob", "Oracy", "1")],
+    )

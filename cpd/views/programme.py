@@ -115,6 +115,9 @@ def event_detail(request, pk):
         "workshops": event.workshops.annotate(chosen=Count("choices")) if event.is_whole_town_inset else [],
         "own_person": person,
         "can_choose": event.is_whole_town_inset and person is not None and person.school_id is not None,
+        "published_run": event.allocation_runs.filter(published_at__isnull=False).first()
+        if event.is_whole_town_inset
+        else None,
     }
     return render(request, "cpd/event_detail.html", context)
 
@@ -274,9 +277,40 @@ def school_bookings(request, partnership_slug, school_pk):
     )
 
 
+def _placements_csv(event):
+    """For a whole-town INSET: everyone's workshop from the latest allocation run."""
+    run = event.allocation_runs.first()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="timetable-{event.pk}.csv"'
+    writerow = _safe_writerow(csv.writer(response))
+    writerow(["First name", "Last name", "E-mail", "School", "Workshop", "Room", "Host school", "Choice number"])
+    if run is None:
+        return response
+    placements = run.placements.select_related("person__school", "workshop__host_school").order_by(
+        "person__school__name", "person__last_name", "person__first_name"
+    )
+    for placement in placements:
+        person, workshop = placement.person, placement.workshop
+        writerow(
+            [
+                person.first_name,
+                person.last_name,
+                person.email,
+                person.school.name if person.school_id else "",
+                workshop.title,
+                workshop.room,
+                workshop.host_school.name if workshop.host_school_id else "",
+                placement.rank or "Not ranked",
+            ]
+        )
+    return response
+
+
 @login_required
 def attendees_csv(request, pk):
     event = _organised_event(request, pk)
+    if event.is_whole_town_inset:
+        return _placements_csv(event)
     bookings = (
         event.bookings.active().select_related("person", "school", "charge").order_by("status", "created_at", "pk")
     )
