@@ -176,3 +176,10 @@ def test_a_nonsense_person_gives_a_clear_message_and_books_nothing(world, cpd, c
     response = client.post(reverse("cpd:book", args=[cpd.event.pk]), {"person": "abc"}, follow=True)
     assert "Choose a member of staff from the list." in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_cancelling_never_redirects_off_the_site(world, cpd, client):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.colleague, booked_by=world.user("head"))
+    client.force_login(world.user("head"))
+    response = client.post(reverse("cpd:cancel", args=[booking.pk]), {"next": "/\\evil.example.org/"})
+    assert response["Location"] == cpd.event.get_absolute_url()

@@ -16,7 +16,7 @@ from .factories import EventFactory, ProgrammeFactory
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_fifty_simultaneous_bookings_for_ten_places_confirm_exactly_ten(world):
+def test_fifty_simultaneous_bookings_for_ten_places_confirm_exactly_ten(transactional_db, world):
     if connection.vendor != "postgresql":
         needs_service("PostgreSQL (set DATABASE_URL=postgres://...)")
     event = EventFactory(programme=ProgrammeFactory(partnership=world.partnership), capacity=10, per_school_cap=None)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
@@ -70,7 +71,8 @@ def cancel(request, pk):
 
 
 def _safe(url) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")
+    # Only paths on this site: never an open redirect.
+    return bool(url) and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def _organised_session(request, pk):
