@@ -1,0 +1,35 @@
+from .bookings import (
+    AllocationRun,
+    Attendance,
+    Booking,
+    CalendarFeed,
+    Charge,
+    Choice,
+    Document,
+    Feedback,
+    ImpactFollowUp,
+    Placement,
+)
+from .events import AUDIENCE_ROLES, PHASES, Event, Programme, Session, Workshop, join_codes, school_phase, split_codes
+
+__all__ = [
+    "AUDIENCE_ROLES",
+    "PHASES",
+    "AllocationRun",
+    "Attendance",
+    "Booking",
+    "CalendarFeed",
+    "Charge",
+    "Choice",
+    "Document",
+    "Event",
+    "Feedback",
+    "ImpactFollowUp",
+    "Placement",
+    "Programme",
+    "Session",
+    "Workshop",
+    "join_codes",
+    "school_phase",
+    "split_codes",
+]

@@ -1,0 +1,40 @@
+from django.utils import timezone
+
+from partnership.demo import academic_year_of
+from partnership.models import Role
+from partnership.permissions import has_role, school_ids_for
+from schools.models import Person, School
+
+from ..models import Programme
+
+
+def current_programme(partnership, year: int | None = None):
+    """The programme for `year`, else this academic year's, else the latest one."""
+    programmes = Programme.objects.filter(partnership=partnership)
+    if year is not None:
+        return programmes.filter(academic_year=year).first()
+    today = academic_year_of(timezone.localdate())
+    return programmes.filter(academic_year=today).first() or programmes.order_by("-academic_year").first()
+
+
+def own_person(user):
+    return Person.objects.filter(user=user).select_related("school").first() if user.is_authenticated else None
+
+
+def staff_of_member_schools(event):
+    member_schools = School.objects.in_partnership(event.programme.partnership)
+    return Person.objects.filter(school__in=member_schools, kind=Person.Kind.STAFF).select_related("school")
+
+
+def bookable_people(user, event):
+    """Staff the user may book onto the event."""
+    partnership = event.programme.partnership
+    people = staff_of_member_schools(event)
+    if has_role(user, partnership, Role.COORDINATOR):
+        return people
+    heads_of = school_ids_for(user, partnership)
+    if heads_of:
+        return people.filter(school_id__in=heads_of)
+    if event.staff_may_book:
+        return people.filter(user=user)
+    return people.none()
