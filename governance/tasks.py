@@ -73,8 +73,8 @@ def send_agenda_pack(self, document_id: int) -> None:
     storage = private_storage()
     attachments = [(f"agenda-{meeting.starts_at:%Y-%m-%d}.pdf", pdf, "application/pdf")]
     for paper in papers:
-        with storage.open(paper.file.name, "rb") as handle:
-            attachments.append((paper.file.name.rsplit("/", 1)[-1], handle.read(), paper.content_type))
+        with storage.open(paper.file_name, "rb") as handle:
+            attachments.append((paper.original_name, handle.read(), paper.content_type))
     for member in members_for(meeting):
         if not member.person.email:
             continue

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partnership.pdf import private_storage
 from partnership.permissions import visible_partnership_ids
 from schools.models import Person, School
 
@@ -140,14 +139,12 @@ class AgendaItem(models.Model):
         return self.category in RESTRICTED_CATEGORIES
 
 
-def paper_path(paper, filename: str) -> str:
-    return f"governance/papers/{paper.item.meeting_id}/{filename}"
-
-
 class Paper(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=paper_path, storage=private_storage)
+    # Stored with partnership.pdf.save_private_file; served only by a permission-checked view.
+    file_name = models.CharField(max_length=300)
+    original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -161,7 +158,7 @@ class Paper(models.Model):
 
     @property
     def is_pdf(self) -> bool:
-        return self.content_type == "application/pdf" or self.file.name.lower().endswith(".pdf")
+        return self.content_type == "application/pdf" or self.original_name.lower().endswith(".pdf")
 
 
 class Attendance(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.pdf import save_private_file
 
 from ..models import (
     Action,
@@ -174,10 +175,18 @@ def attach_paper(*, item: AgendaItem, upload, title: str, uploaded_by) -> Paper:
         upload.seek(0)
         if head != b"%PDF-":
             raise ValidationError(f"“{name}” is not a PDF file.")
-    paper = Paper(
-        item=item, title=title or name, content_type=PAPER_TYPES[extension], size=upload.size, uploaded_by=uploaded_by
+    stored_name, _sha256, size = save_private_file(
+        f"governance/papers/{item.meeting_id}/{name.rsplit('/', 1)[-1]}", upload.read()
     )
-    paper.file.save(name, upload, save=False)
+    paper = Paper(
+        item=item,
+        file_name=stored_name,
+        original_name=name[:200],
+        title=title or name,
+        content_type=PAPER_TYPES[extension],
+        size=upload.size,
+        uploaded_by=uploaded_by,
+    )
     paper.save()
     record(
         actor=uploaded_by,

@@ -180,13 +180,13 @@ def paper_download(request, pk):
     use_partnership(request, paper.item.meeting.committee.partnership)
     require(can_see_papers(request.user, paper.item.meeting.committee))
     try:
-        handle = private_storage().open(paper.file.name, "rb")
+        handle = private_storage().open(paper.file_name, "rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=paper.file.name.rsplit("/", 1)[-1],
+        filename=paper.original_name,
         content_type=paper.content_type or "application/octet-stream",
     )
 
