@@ -23,7 +23,6 @@ def _items(meeting_id: int, *, public: bool, minutes_id: int | None = None):
     if public:
         items = items.filter(is_confidential=False)
     prefetches = [
-        "papers",
         Prefetch(
             "decisions",
             queryset=Decision.objects.order_by("pk").prefetch_related(
@@ -41,7 +40,9 @@ def _items(meeting_id: int, *, public: bool, minutes_id: int | None = None):
         ),
         Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_on", "pk")),
     ]
-    if minutes_id is not None:
+    if minutes_id is None:
+        prefetches.append("papers")
+    else:
         prefetches.append(
             Prefetch(
                 "minutes_entries", queryset=ItemMinute.objects.filter(minutes_id=minutes_id), to_attr="minute_rows"
