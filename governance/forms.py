@@ -194,7 +194,7 @@ class AttendanceForm(forms.Form):
                 label=f"{member.person.full_name}",
                 choices=Attendance.Status.choices,
                 initial=initial_statuses.get(member.pk, Attendance.Status.PRESENT),
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
 
     def rows(self):
@@ -244,7 +244,7 @@ class DecisionForm(forms.Form):
                 choices=[(NO_VOTE, "Not entitled to vote")] if barred else choices,
                 required=False,
                 initial=NO_VOTE if barred else Vote.Choice.FOR,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 help_text="Associate member: may not vote on this item." if barred else "",
             )
             self.fields[f"v{member.pk}"].barred = barred
