@@ -15,6 +15,7 @@ class GovernanceConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_periodic_task,
             register_report_section,
         )
 
@@ -50,3 +51,6 @@ class GovernanceConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder("governance", demo.seed, order=20))
+        register_periodic_task(
+            "governance-requeue-stalled-documents", "governance.tasks.requeue_stalled_documents", 600.0
+        )

@@ -108,3 +108,20 @@ def send_minutes_to_governing_bodies(self, distribution_ids: list[int]) -> int:
         ).send()
         sent += 1
     return sent
+
+
+@shared_task
+def requeue_stalled_documents(minutes_old: int = 15) -> int:
+    """A worker that died mid-job leaves its document RUNNING: put it back in the queue."""
+    from datetime import timedelta
+
+    stalled = list(
+        Document.objects.filter(
+            status=Document.Status.RUNNING, started_at__lt=timezone.now() - timedelta(minutes=minutes_old)
+        ).values_list("pk", "kind")
+    )
+    for pk, kind in stalled:
+        if Document.objects.filter(pk=pk, status=Document.Status.RUNNING).update(status=Document.Status.QUEUED):
+            task = send_agenda_pack if kind == Document.Kind.AGENDA_PACK else render_minutes_pdf
+            task.delay(pk)
+    return len(stalled)

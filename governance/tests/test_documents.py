@@ -231,3 +231,27 @@ def test_a_real_worker_renders_the_signed_minutes(celery_worker_real, world, tmp
     documents = list(minutes.documents.all())
     assert {d.status for d in documents} == {Document.Status.DONE}, [d.error for d in documents]
     assert "Joint CPD programme" in pdf_text(_read(documents[0]), tmp_path)
+
+
+def test_a_document_left_running_by_a_dead_worker_is_queued_again_and_finished(gov, world):
+    minutes = Minutes.objects.create(
+        meeting=gov.meeting, status="signed", signed_by=gov.chair.person, signed_at=timezone.now()
+    )
+    stalled = Document.objects.create(
+        kind=Document.Kind.MINUTES_PUBLIC,
+        meeting=gov.meeting,
+        minutes=minutes,
+        status=Document.Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    fresh = Document.objects.create(
+        kind=Document.Kind.MINUTES_FULL,
+        meeting=gov.meeting,
+        minutes=minutes,
+        status=Document.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    assert tasks.requeue_stalled_documents() == 1
+    stalled.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stalled.status == Document.Status.DONE and fresh.status == Document.Status.RUNNING
