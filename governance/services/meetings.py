@@ -1,0 +1,460 @@
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from partnership.audit import record
+from partnership.pdf import save_private_file
+
+from ..models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Document,
+    InterestDeclaration,
+    Meeting,
+    Minutes,
+    Paper,
+    Vote,
+)
+
+PAPER_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+}
+
+
+def _refuse_if_minutes_signed(meeting: Meeting) -> None:
+    if meeting.minutes_versions.filter(status__in=[Minutes.Status.SIGNED, Minutes.Status.SUPERSEDED]).exists():
+        raise ValidationError("The minutes of this meeting are signed: the record is frozen.")
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    committee: Committee,
+    starts_at,
+    scheduled_by,
+    place=Meeting.Place.SCHOOL,
+    host_school=None,
+    location="",
+    ends_at=None,
+) -> Meeting:
+    meeting = Meeting(
+        committee=committee,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        host_school=host_school,
+        location=location,
+    )
+    meeting.full_clean()
+    if host_school is not None and not committee.schools.filter(pk=host_school.pk).exists():
+        raise ValidationError({"host_school": f"{host_school} is not a member school of this committee."})
+    meeting.save()
+    # Every meeting after the first starts with the last minutes and the matters arising.
+    if committee.meetings.filter(starts_at__lt=starts_at).exclude(status=Meeting.Status.CANCELLED).exists():
+        AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    meeting=meeting,
+                    order=1,
+                    title="Minutes of the previous meeting",
+                    category=AgendaItem.Category.PREVIOUS_MINUTES,
+                ),
+                AgendaItem(
+                    meeting=meeting, order=2, title="Matters arising", category=AgendaItem.Category.MATTERS_ARISING
+                ),
+            ]
+        )
+    record(
+        actor=scheduled_by,
+        verb="governance.meeting.scheduled",
+        target=meeting,
+        partnership=committee.partnership,
+        data={"starts_at": starts_at.isoformat()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, cancelled_by) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError("Only a scheduled meeting can be cancelled.")
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    record(
+        actor=cancelled_by,
+        verb="governance.meeting.cancelled",
+        target=meeting,
+        partnership=meeting.committee.partnership,
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_agenda_item(
+    *,
+    meeting: Meeting,
+    title: str,
+    added_by,
+    category=AgendaItem.Category.GENERAL,
+    is_confidential=False,
+    description="",
+) -> AgendaItem:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_minutes_signed(meeting)
+    order = (meeting.items.aggregate(last=Max("order"))["last"] or 0) + 1
+    item = AgendaItem(
+        meeting=meeting,
+        order=order,
+        title=title,
+        category=category,
+        is_confidential=is_confidential,
+        description=description,
+    )
+    item.full_clean()
+    item.save()
+    record(
+        actor=added_by,
+        verb="governance.item.added",
+        target=item,
+        partnership=meeting.committee.partnership,
+        data={"title": title, "confidential": is_confidential},
+    )
+    return item
+
+
+@transaction.atomic
+def update_agenda_items(*, meeting: Meeting, items: list[AgendaItem], updated_by) -> None:
+    """Saves the clerk's edits of the whole agenda (order, titles, categories, confidentiality)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_minutes_signed(meeting)
+    for item in items:
+        if item.meeting_id != meeting.pk:
+            raise ValidationError("An item belongs to another meeting.")
+        item.full_clean()
+    AgendaItem.objects.bulk_update(items, ["order", "title", "description", "category", "is_confidential"])
+    record(
+        actor=updated_by,
+        verb="governance.agenda.updated",
+        target=meeting,
+        partnership=meeting.committee.partnership,
+        data={"items": len(items)},
+    )
+
+
+@transaction.atomic
+def attach_paper(*, item: AgendaItem, upload, title: str, uploaded_by) -> Paper:
+    name = upload.name or ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    if extension not in PAPER_TYPES:
+        raise ValidationError(
+            f"Papers must be PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text files, not “{name}”."
+        )
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(f"The paper is too large: the limit is {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    if upload.size == 0:
+        raise ValidationError("The file is empty.")
+    if extension == ".pdf":
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError(f"“{name}” is not a PDF file.")
+    stored_name, _sha256, size = save_private_file(
+        f"governance/papers/{item.meeting_id}/{name.rsplit('/', 1)[-1]}", upload.read()
+    )
+    paper = Paper(
+        item=item,
+        file_name=stored_name,
+        original_name=name[:200],
+        title=title or name,
+        content_type=PAPER_TYPES[extension],
+        size=upload.size,
+        uploaded_by=uploaded_by,
+    )
+    paper.save()
+    record(
+        actor=uploaded_by,
+        verb="governance.paper.attached",
+        target=paper,
+        partnership=item.meeting.committee.partnership,
+        data={"item": item.pk, "size": upload.size},
+    )
+    return paper
+
+
+@transaction.atomic
+def publish_agenda(*, meeting: Meeting, published_by) -> Document:
+    """Marks the agenda published and queues the job that makes the pack and e-mails members."""
+    from ..tasks import send_agenda_pack
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("The meeting is cancelled.")
+    if not meeting.items.exists():
+        raise ValidationError("Add at least one agenda item before publishing the agenda.")
+    meeting.agenda_published_at = timezone.now()
+    meeting.save(update_fields=["agenda_published_at"])
+    document = Document.objects.create(kind=Document.Kind.AGENDA_PACK, meeting=meeting)
+    record(
+        actor=published_by,
+        verb="governance.agenda.published",
+        target=meeting,
+        partnership=meeting.committee.partnership,
+        data={"document": document.pk},
+    )
+    transaction.on_commit(partial(send_agenda_pack.delay, document.pk))
+    return document
+
+
+def members_for(meeting: Meeting):
+    """The committee's members on the day of the meeting."""
+    return (
+        CommitteeMembership.objects.current(timezone.localtime(meeting.starts_at).date())
+        .filter(committee_id=meeting.committee_id)
+        .select_related("person", "school")
+        .order_by("person__last_name", "person__first_name")
+    )
+
+
+@transaction.atomic
+def record_attendance(*, meeting: Meeting, statuses: dict[int, str], recorded_by) -> list[Attendance]:
+    """`statuses` maps membership id -> present/apologies/absent for the whole meeting."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_minutes_signed(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("The meeting is cancelled.")
+    if meeting.starts_at > timezone.now() + timedelta(hours=12):
+        raise ValidationError("Attendance is recorded on the day of the meeting, not before.")
+    members = {membership.pk: membership for membership in members_for(meeting)}
+    strangers = set(statuses) - set(members)
+    if strangers:
+        raise ValidationError("Attendance names someone who is not a member of the committee on that day.")
+    valid = set(Attendance.Status.values)
+    if any(status not in valid for status in statuses.values()):
+        raise ValidationError("Attendance must be present, apologies or absent.")
+    meeting.attendance.all().delete()
+    rows = Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, membership_id=pk, status=status) for pk, status in statuses.items()]
+    )
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    draft_for(meeting)
+    present = sum(1 for status in statuses.values() if status == Attendance.Status.PRESENT)
+    record(
+        actor=recorded_by,
+        verb="governance.attendance.recorded",
+        target=meeting,
+        partnership=meeting.committee.partnership,
+        data={"present": present, "recorded": len(rows)},
+    )
+    return rows
+
+
+def draft_for(meeting: Meeting) -> Minutes:
+    minutes = meeting.minutes_versions.order_by("-version").first()
+    if minutes is None:
+        minutes = Minutes.objects.create(meeting=meeting, version=1)
+    return minutes
+
+
+@dataclass(frozen=True)
+class QuorumState:
+    voting_members: int
+    present: int
+    needed: int
+    heads_present: int
+    heads_needed: int
+
+    @property
+    def is_quorate(self) -> bool:
+        return self.present >= self.needed and self.heads_present >= self.heads_needed
+
+    @property
+    def text(self) -> str:
+        verdict = "Quorate" if self.is_quorate else "Not quorate"
+        return (
+            f"{verdict}: {self.present} of {self.voting_members} voting members present "
+            f"({self.needed} needed), {self.heads_present} headteacher{'s' if self.heads_present != 1 else ''} "
+            f"({self.heads_needed} needed)."
+        )
+
+
+def quorum_for(meeting: Meeting, attendance=None) -> QuorumState:
+    """The committee's own rule applied to who is present; associates and the clerk do not count."""
+    committee = meeting.committee
+    members = [m for m in members_for(meeting) if m.can_vote and not m.is_associate]
+    if attendance is None:
+        attendance = {a.membership_id: a.status for a in meeting.attendance.all()}
+    present = [m for m in members if attendance.get(m.pk) == Attendance.Status.PRESENT]
+    return QuorumState(
+        voting_members=len(members),
+        present=len(present),
+        needed=committee.quorum_needed(len(members)),
+        heads_present=sum(1 for m in present if m.is_headteacher),
+        heads_needed=committee.quorum_min_headteachers,
+    )
+
+
+@transaction.atomic
+def declare_interest(
+    *, item: AgendaItem, membership: CommitteeMembership, interest, declared_by, withdrew: bool = False
+) -> InterestDeclaration:
+    """A declaration must match a current entry in the member's standing register."""
+    meeting = item.meeting
+    day = timezone.localtime(meeting.starts_at).date()
+    if membership.committee_id != meeting.committee_id:
+        raise ValidationError("That person is not a member of this committee.")
+    if interest.person_id != membership.person_id:
+        raise ValidationError(f"That interest is not in {membership.person}'s register of interests.")
+    if interest.declared_on > day or (interest.ended_on and interest.ended_on < day):
+        raise ValidationError(
+            f"“{interest}” was not in {membership.person}'s register on the day of the meeting: update the register first."
+        )
+    declaration, _ = InterestDeclaration.objects.update_or_create(
+        item=item, membership=membership, interest=interest, defaults={"withdrew": withdrew}
+    )
+    record(
+        actor=declared_by,
+        verb="governance.interest.declared",
+        target=declaration,
+        partnership=meeting.committee.partnership,
+        data={"item": item.pk, "withdrew": withdrew},
+    )
+    return declaration
+
+
+def is_carried(rule: str, votes_for: int, votes_against: int, voting_members: int) -> bool:
+    if rule == Committee.MajorityRule.TWO_THIRDS:
+        return votes_for > 0 and 3 * votes_for >= 2 * (votes_for + votes_against)
+    if rule == Committee.MajorityRule.ABSOLUTE:
+        return 2 * votes_for > voting_members
+    return votes_for > votes_against
+
+
+@transaction.atomic
+def record_decision(*, item: AgendaItem, motion: str, votes: dict[int, str], recorded_by) -> Decision:
+    """`votes` maps membership id -> for/against/abstain. Refuses a vote that the rules forbid:
+    not quorate, a voter not present, the clerk, a member who withdrew for an interest, or an
+    associate member on a restricted item."""
+    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=item.meeting_id)
+    _refuse_if_minutes_signed(meeting)
+    if not motion.strip():
+        raise ValidationError({"motion": "Write the motion that was put to the vote."})
+    attendance = {a.membership_id: a.status for a in meeting.attendance.all()}
+    quorum = quorum_for(meeting, attendance)
+    if not quorum.is_quorate:
+        raise ValidationError(f"The meeting is not quorate, so no vote can be taken. {quorum.text}")
+    members = {m.pk: m for m in members_for(meeting)}
+    withdrawn = set(item.declarations.filter(withdrew=True).values_list("membership_id", flat=True))
+    for membership_id in votes:
+        member = members.get(membership_id)
+        if member is None:
+            raise ValidationError("A vote names someone who is not a member of the committee.")
+        if attendance.get(membership_id) != Attendance.Status.PRESENT:
+            raise ValidationError(f"{member.person} was not present and cannot vote.")
+        if member.is_associate and item.is_restricted:
+            raise ValidationError(
+                f"{member.person} is an associate member and may not vote on {item.get_category_display().lower()}."
+            )
+        if not member.can_vote:
+            raise ValidationError(f"{member.person} is the clerk and does not vote.")
+        if membership_id in withdrawn:
+            raise ValidationError(f"{member.person} declared an interest and withdrew, so cannot vote.")
+    counts = {choice: sum(1 for c in votes.values() if c == choice) for choice in Vote.Choice.values}
+    if sum(counts.values()) != len(votes):
+        raise ValidationError("A vote must be for, against or abstain.")
+    decision = Decision.objects.create(
+        item=item,
+        motion=motion.strip(),
+        votes_for=counts["for"],
+        votes_against=counts["against"],
+        abstentions=counts["abstain"],
+        is_carried=is_carried(meeting.committee.majority_rule, counts["for"], counts["against"], quorum.voting_members),
+        members_present=quorum.present,
+        quorum_needed=quorum.needed,
+        recorded_by=recorded_by,
+    )
+    for membership_id, choice in votes.items():
+        vote = Vote(decision=decision, membership=members[membership_id], choice=choice)
+        vote.decision.item = item
+        vote.save()
+    record(
+        actor=recorded_by,
+        verb="governance.decision.recorded",
+        target=decision,
+        partnership=meeting.committee.partnership,
+        data={
+            "for": counts["for"],
+            "against": counts["against"],
+            "abstain": counts["abstain"],
+            "carried": decision.is_carried,
+        },
+    )
+    return decision
+
+
+def matters_arising(meeting: Meeting):
+    """Open actions from the committee's earlier meetings: they come back until closed."""
+    return (
+        Action.objects.filter(meeting__committee_id=meeting.committee_id, meeting__starts_at__lt=meeting.starts_at)
+        .filter(status=Action.Status.OPEN)
+        .select_related("owner", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+@transaction.atomic
+def add_action(*, meeting: Meeting, description: str, owner, due_on, added_by, item=None) -> Action:
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError({"item": "That item belongs to another meeting."})
+    if due_on < timezone.localtime(meeting.starts_at).date():
+        raise ValidationError({"due_on": "An action cannot be due before the meeting that agreed it."})
+    action = Action(meeting=meeting, item=item, description=description, owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    record(
+        actor=added_by,
+        verb="governance.action.added",
+        target=action,
+        partnership=meeting.committee.partnership,
+        data={"owner": str(owner), "due_on": str(due_on)},
+    )
+    return action
+
+
+@transaction.atomic
+def close_action(*, action: Action, status: str, closed_by, at_meeting=None, note: str = "") -> Action:
+    action = Action.objects.select_for_update().select_related("meeting__committee").get(pk=action.pk)
+    if status not in {Action.Status.DONE, Action.Status.CANCELLED, Action.Status.OPEN}:
+        raise ValidationError("An action is open, done or cancelled.")
+    if status == action.status:
+        return action
+    action.status = status
+    action.closed_at = None if status == Action.Status.OPEN else timezone.now()
+    action.closed_at_meeting = None if status == Action.Status.OPEN else at_meeting
+    if note:
+        action.note = note
+    action.save(update_fields=["status", "closed_at", "closed_at_meeting", "note"])
+    record(
+        actor=closed_by,
+        verb=f"governance.action.{status}",
+        target=action,
+        partnership=action.meeting.committee.partnership,
+    )
+    return action

@@ -1,0 +1,241 @@
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.audit import record
+
+from ..models import (
+    CalendarFeed,
+    CommitteeMembership,
+    Document,
+    ItemMinute,
+    Meeting,
+    Minutes,
+    MinutesDistribution,
+)
+
+
+def _lock(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting__committee__partnership").get(pk=minutes.pk)
+
+
+@transaction.atomic
+def save_item_minutes(*, minutes: Minutes, texts: dict[int, str], saved_by) -> Minutes:
+    """`texts` maps agenda item id -> the minute for that item, for the whole meeting at once."""
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(
+            "Only draft minutes can be edited: signed minutes are frozen, so make a correction instead."
+            if minutes.is_frozen
+            else "These minutes are approved: they can no longer be edited."
+        )
+    item_ids = set(minutes.meeting.items.values_list("pk", flat=True))
+    if set(texts) - item_ids:
+        raise ValidationError("A minute names an item of another meeting.")
+    existing = {entry.item_id: entry for entry in minutes.item_minutes.all()}
+    changed, new = [], []
+    for item_id, text in texts.items():
+        entry = existing.get(item_id)
+        if entry is None:
+            new.append(ItemMinute(minutes=minutes, item_id=item_id, text=text.strip()))
+        elif entry.text != text.strip():
+            entry.text = text.strip()
+            changed.append(entry)
+    ItemMinute.objects.bulk_create(new)
+    ItemMinute.objects.bulk_update(changed, ["text"])
+    record(
+        actor=saved_by,
+        verb="governance.minutes.edited",
+        target=minutes,
+        partnership=minutes.meeting.committee.partnership,
+        data={"items": len(new) + len(changed)},
+    )
+    return minutes
+
+
+def next_meeting_after(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__gt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def approve_minutes(*, minutes: Minutes, at_meeting: Meeting, approved_by) -> Minutes:
+    """Minutes are approved at the committee's next meeting."""
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(f"These minutes are {minutes.get_status_display().lower()}, not a draft.")
+    expected = next_meeting_after(minutes.meeting)
+    if expected is None or expected.pk != at_meeting.pk:
+        raise ValidationError("Minutes are approved at the committee's next meeting: schedule it first.")
+    if not minutes.item_minutes.exclude(text="").exists():
+        raise ValidationError("The minutes are empty: write the minute of at least one item first.")
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approved_at_meeting = at_meeting
+    minutes.approved_at = timezone.now()
+    minutes.save(update_fields=["status", "approved_at_meeting", "approved_at"])
+    record(
+        actor=approved_by,
+        verb="governance.minutes.approved",
+        target=minutes,
+        partnership=minutes.meeting.committee.partnership,
+        data={"version": minutes.version},
+    )
+    return minutes
+
+
+def chair_of(meeting: Meeting, day=None) -> CommitteeMembership | None:
+    day = day or timezone.localdate()
+    return (
+        CommitteeMembership.objects.current(day)
+        .filter(committee_id=meeting.committee_id, role=CommitteeMembership.Role.CHAIR)
+        .select_related("person")
+        .first()
+    )
+
+
+@transaction.atomic
+def sign_minutes(*, minutes: Minutes, signed_by) -> Minutes:
+    """The chair signs (or the clerk records the chair's signature); the minutes freeze and
+    the two PDFs are queued."""
+    from ..tasks import render_minutes_pdf
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ValidationError("Only approved minutes can be signed: approve them at the next meeting first.")
+    chair = chair_of(minutes.meeting)
+    if chair is None:
+        raise ValidationError("The committee has no chair today to sign the minutes: appoint one first.")
+    minutes.status = Minutes.Status.SIGNED
+    minutes.signed_by = chair.person
+    minutes.signed_at = timezone.now()
+    minutes.save(update_fields=["status", "signed_by", "signed_at"])
+    if minutes.corrects_id:
+        Minutes.objects.filter(pk=minutes.corrects_id).update(status=Minutes.Status.SUPERSEDED)
+    documents = [
+        Document.objects.create(kind=kind, meeting_id=minutes.meeting_id, minutes=minutes)
+        for kind in (Document.Kind.MINUTES_FULL, Document.Kind.MINUTES_PUBLIC)
+    ]
+    record(
+        actor=signed_by,
+        verb="governance.minutes.signed",
+        target=minutes,
+        partnership=minutes.meeting.committee.partnership,
+        data={"version": minutes.version, "chair": str(chair.person)},
+    )
+    for document in documents:
+        transaction.on_commit(partial(render_minutes_pdf.delay, document.pk))
+    return minutes
+
+
+@transaction.atomic
+def correct_minutes(*, minutes: Minutes, reason: str, corrected_by) -> Minutes:
+    """A correction of signed minutes is a new draft version; the signed one is kept."""
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SIGNED:
+        raise ValidationError("Only signed minutes are corrected; edit a draft directly.")
+    if Minutes.objects.filter(corrects=minutes).exists():
+        raise ValidationError("A correction of these minutes is already in progress.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what the correction is for."})
+    latest = minutes.meeting.minutes_versions.order_by("-version").first()
+    correction = Minutes.objects.create(
+        meeting=minutes.meeting, version=latest.version + 1, corrects=minutes, correction_reason=reason.strip()
+    )
+    ItemMinute.objects.bulk_create(
+        [ItemMinute(minutes=correction, item_id=entry.item_id, text=entry.text) for entry in minutes.item_minutes.all()]
+    )
+    record(
+        actor=corrected_by,
+        verb="governance.minutes.corrected",
+        target=correction,
+        partnership=minutes.meeting.committee.partnership,
+        data={"corrects": minutes.version},
+    )
+    return correction
+
+
+@transaction.atomic
+def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistribution]:
+    """Records that the signed minutes went to each member school's governing body, and
+    queues the e-mails."""
+    from ..tasks import send_minutes_to_governing_bodies
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SIGNED:
+        raise ValidationError("Only signed minutes are sent to the governing bodies.")
+    if not minutes.documents.filter(kind=Document.Kind.MINUTES_FULL, status=Document.Status.DONE).exists():
+        raise ValidationError("The minutes PDF is not ready yet: try again in a moment.")
+    bodies = {}
+    for school in minutes.meeting.committee.schools.select_related("governing_body").order_by("name"):
+        if school.governing_body_id:
+            bodies.setdefault(school.governing_body_id, school.governing_body)
+    if not bodies:
+        raise ValidationError("No member school has a governing body to send the minutes to.")
+    already = set(minutes.distributions.values_list("governing_body_id", flat=True))
+    now = timezone.now()
+    rows = MinutesDistribution.objects.bulk_create(
+        [
+            MinutesDistribution(minutes=minutes, governing_body=body, sent_to=body.clerk_email, sent_at=now)
+            for body_id, body in bodies.items()
+            if body_id not in already
+        ]
+    )
+    record(
+        actor=distributed_by,
+        verb="governance.minutes.distributed",
+        target=minutes,
+        partnership=minutes.meeting.committee.partnership,
+        data={"governing_bodies": len(rows)},
+    )
+    if rows:
+        ids = [row.pk for row in MinutesDistribution.objects.filter(minutes=minutes, sent_at=now)]
+        transaction.on_commit(partial(send_minutes_to_governing_bodies.delay, ids))
+    return rows
+
+
+@transaction.atomic
+def mark_distribution(*, distribution: MinutesDistribution, what: str, marked_by, at=None) -> MinutesDistribution:
+    distribution = MinutesDistribution.objects.select_for_update().get(pk=distribution.pk)
+    at = at or timezone.now()
+    if what == "received":
+        distribution.received_at = at
+    elif what == "ratified":
+        distribution.ratified_at = at
+        distribution.received_at = distribution.received_at or at
+    else:
+        raise ValidationError("Mark the minutes received or ratified.")
+    if at < distribution.sent_at:
+        raise ValidationError("A governing body cannot receive the minutes before they were sent.")
+    distribution.save(update_fields=["received_at", "ratified_at"])
+    record(
+        actor=marked_by,
+        verb=f"governance.minutes.{what}",
+        target=distribution,
+        partnership=distribution.minutes.meeting.committee.partnership,
+        data={"governing_body": str(distribution.governing_body)},
+    )
+    return distribution
+
+
+@transaction.atomic
+def create_calendar_feed(*, owner, partnership, scope: str) -> CalendarFeed:
+    if scope not in CalendarFeed.Scope.values:
+        raise ValidationError("Choose which meetings the calendar shows.")
+    feed = CalendarFeed.objects.create(owner=owner, partnership=partnership, scope=scope)
+    record(actor=owner, verb="governance.calendar.created", target=feed, partnership=partnership, data={"scope": scope})
+    return feed
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, feed: CalendarFeed, revoked_by) -> CalendarFeed:
+    if feed.revoked_at is None:
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])
+        record(actor=revoked_by, verb="governance.calendar.revoked", target=feed, partnership=feed.partnership)
+    return feed
