@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
+from conftest import PASSWORD
 from partnership.tests.crawl import pages_to_visit
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -70,13 +71,46 @@ def test_no_page_of_the_matrix_has_a_serious_or_critical_accessibility_violation
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
 
 
+# allauth's pages are outside the matrix (see EXEMPT_PREFIXES); these are the ones people
+# meet, each with who opens it. They render through templates/allauth/ and templates/account/.
+ACCOUNT_PAGES = [
+    ("/accounts/login/", None),
+    ("/accounts/password/reset/", None),
+    ("/accounts/logout/", "head"),
+    ("/accounts/password/change/", "head"),
+    ("/accounts/email/", "head"),
+    ("/accounts/2fa/", "coordinator"),
+    ("/accounts/2fa/totp/activate/", "head"),
+    ("/accounts/2fa/recovery-codes/generate/", "coordinator"),
+]
+
+
 @pytest.mark.browser
-def test_the_sign_in_page_has_no_serious_or_critical_accessibility_violation(browser, live_server, transactional_db):
-    context = browser_for(browser, live_server, None)
-    page = context.new_page()
+def test_the_sign_in_and_account_pages_have_no_serious_or_critical_accessibility_violation(
+    browser, live_server, world, transactional_db
+):
+    axe, failures, contexts = Axe(), [], {}
     try:
+        for path, role in ACCOUNT_PAGES:
+            if role not in contexts:
+                contexts[role] = browser_for(browser, live_server, world.user(role)).new_page()
+            page = contexts[role]
+            response = page.goto(live_server.url + path)
+            where = f"{path} (as {role or 'anonymous'})"
+            if response is None or response.status != 200:
+                failures.append(f"{where}: status {response and response.status}")
+                continue
+            failures += blocking_violations(page, axe, where)
+        # The second step of signing in, reached through the sign-in form.
+        page = contexts[None]
         page.goto(f"{live_server.url}/accounts/login/")
-        failures = blocking_violations(page, Axe(), "/accounts/login/ (anonymous)")
+        page.get_by_label("Email").fill("coordinator@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        assert page.get_by_label("Code").is_visible()
+        failures += blocking_violations(page, axe, "/accounts/2fa/authenticate/ (signing in)")
     finally:
-        context.close()
+        for page in contexts.values():
+            page.context.close()
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
