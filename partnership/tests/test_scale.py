@@ -40,7 +40,7 @@ def test_seed_scale_makes_schools_partnerships_terms_people_and_a_user_for_every
     assert LocalAuthority.objects.filter(code=MARKER_CODE).exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --if-needed empties the database with TRUNCATE
 def test_seed_scale_reuses_data_of_the_same_size_and_refuses_to_mix_sizes():
     call_command("seed_scale", schools=20, partnerships=2, years=1)
     first_ids = set(School.objects.values_list("pk", flat=True))
