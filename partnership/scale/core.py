@@ -147,6 +147,7 @@ def seed_users(context: ScaleContext) -> None:
                 }
             )
     bulk_insert(RoleGrant, grants)
+    _link_heads_to_their_person(context)
     data = {"secret": encrypt(TOTP_SECRET)}
     bulk_insert(
         Authenticator,
@@ -155,6 +156,24 @@ def seed_users(context: ScaleContext) -> None:
             for pk, user in zip(reserve_ids(Authenticator, len(totp)), totp, strict=True)
         ),
     )
+
+
+def _link_heads_to_their_person(context: ScaleContext) -> None:
+    """A head's user account is the Person seeded as that school's headteacher."""
+    from django.apps import apps
+    from django.db import connection
+
+    Person = apps.get_model("schools", "Person")
+    pairs = []
+    for partnership, mine in context.users_of.items():
+        schools = context.schools_of.get(partnership)
+        if schools and context.people_of_school.get(schools[0]):
+            pairs.append((mine["head"], context.people_of_school[schools[0]][0]))
+    # A school heading several partnerships' lists keeps its first head account.
+    pairs = list({person: (user, person) for user, person in reversed(pairs)}.values())
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET user_id = %s WHERE id = %s", pairs)
 
 
 def _user(pk, email, context, password, joined):

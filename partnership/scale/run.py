@@ -18,6 +18,8 @@ from .context import ScaleContext
 SIZES = {"town": (15, 1), "county": (310, 20), "region": (1100, 80), "national": (25000, 2000)}
 # A local authority row with this code marks a finished seed and says what it holds.
 MARKER_CODE = "~SC"
+# Bump when the core or schools data changes, so `--if-needed` seeds again.
+VERSION = 2
 
 
 def marker_for(schools: int, partnerships: int, years: int) -> str:
@@ -25,7 +27,7 @@ def marker_for(schools: int, partnerships: int, years: int) -> str:
     when an app adds a seeder)."""
     names = ",".join(s.name for s in registry.scale_seeders)
     digest = hashlib.sha1(names.encode()).hexdigest()[:8]
-    return f"seed_scale {schools} schools, {partnerships} partnerships, {years} years, seeders {digest}"
+    return f"seed_scale v{VERSION}: {schools} schools, {partnerships} partnerships, {years} years, seeders {digest}"
 
 
 def seeded_marker() -> str | None:

@@ -29,6 +29,8 @@ def test_seed_scale_makes_schools_partnerships_terms_people_and_a_user_for_every
     # Pupil counts per census date, people at every school, every school with a governing body.
     assert PupilCount.objects.values("school").distinct().count() == 60
     assert Person.objects.filter(job_role="Headteacher").count() == 60
+    head = RoleGrant.objects.filter(role="headteacher").select_related("user__person", "school").first()
+    assert head.user.person.school == head.school
     assert School.objects.filter(governing_body__isnull=True).count() == 0
     assert GoverningBody.objects.filter(chair__isnull=False).count() == GoverningBody.objects.count()
     # Every school belongs to a partnership; terms for the years of history and the next one.
