@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -53,11 +54,16 @@ def run_load(env: dict, session: dict, log=print) -> list[dict] | str:
     """Returns one row per page in the results.json `load` shape, or why it did not run."""
     if shutil.which("wrk") is None:
         return "not available: wrk is not installed (apt-get install wrk)"
+    with tempfile.TemporaryFile() as errors:  # not a pipe: a chatty server must never block on it
+        return _serve_and_load(env, session, errors, log)
+
+
+def _serve_and_load(env: dict, session: dict, errors, log) -> list[dict] | str:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = {**env, "CONN_MAX_AGE": "600", "DJANGO_DEBUG": "false", "LOG_LEVEL": "WARNING"}
     gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "partnership.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=errors)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -66,7 +72,8 @@ def run_load(env: dict, session: dict, log=print) -> list[dict] | str:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    return f"failed: gunicorn did not start: {server.stderr.read().decode()[-500:]}"
+                    errors.seek(0)
+                    return f"failed: gunicorn did not start: {errors.read().decode()[-500:]}"
                 time.sleep(0.3)
         results = {}
         for name, path in {"trivial": session["trivial"], **session["urls"]}.items():

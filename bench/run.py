@@ -229,4 +229,7 @@ def table(results: dict) -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--table"]:  # print the table of the last run, e.g. for the README
+        print(table(json.loads(RESULTS.read_text())))
+        sys.exit(0)
     sys.exit(main())
