@@ -55,11 +55,15 @@ def seed_schools(context: ScaleContext) -> None:
     count_ids = iter(reserve_ids(PupilCount, len(counts_on) * n))
     la_ids = context.local_authority_ids
     body_of_previous = None
+    names_used: set[str] = set()
     for i, pk in enumerate(school_ids):
         la = la_ids[i * len(la_ids) // n]
         _, phase, kind, religion, low, high, fewest, most, suffix = rng.choices(KINDS, WEIGHTS)[0]
         town = TOWNS[(i // 7) % len(TOWNS)]
         name = _school_name(rng, town, suffix, religion)
+        if name in names_used:  # two "Winsford Primary School"s confuse people, as they would in GIAS
+            name = f"{town} {rng.choice(FEATURES)} {suffix}"
+        names_used.add(name)
         pupils = rng.randint(fewest, most)
         head_first, head_last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         federated = body_of_previous is not None and rng.random() < FEDERATED_SHARE
