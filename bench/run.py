@@ -117,6 +117,7 @@ def main() -> int:
         if last:
             log(f"{scale}: load run (gunicorn, 2 workers, wrk with 10 connections)...")
             load = run_load(env, measured["load_session"], log=log)
+            problems += measured["load_session"]["missing"]
     results = {
         "machine": machine(),
         # Other work on the machine skews every figure: the load average when the run began.
