@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "Seed synthetic data at any size for benchmarks: local authorities, partnerships, terms, "
         "schools with pupil-count history, governing bodies, people, memberships, a user for "
         "every role, then every area's registered scale seeder. Sizes: "
-        + ", ".join(f"{name} {s} schools/{p} partnerships" for name, (s, p) in SIZES.items())
+        + ", ".join(f"{name} {s:,} schools in {p:,} partnership{'s' * (p > 1)}" for name, (s, p) in SIZES.items())
         + ". Reuses the data when the same sizes are already seeded."
     )
 
