@@ -47,6 +47,14 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Seeds (or reuses) the county and national sizes when DATABASE_URL points to PostgreSQL
+# (the town size on SQLite otherwise), measures the main pages per role, the optional area
+# benchmarks and a bounded load run; prints a table and writes bench/results.json.
+bench: $(VENV)/.runtime
+	@scripts/system-packages.sh runtime
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is not installed (apt-get install wrk): the load run will be skipped."
+	$(PY) bench/run.py
+
 compose-check: $(VENV)/.dev
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 

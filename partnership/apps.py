@@ -10,9 +10,11 @@ class PartnershipConfig(AppConfig):
 
         from .permissions import can_invite, can_manage_partnership, can_read_reports, has_role
         from .registry import (
+            BenchPage,
             DashboardPanel,
             DemoSeeder,
             NavItem,
+            register_bench_page,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
@@ -44,3 +46,9 @@ class PartnershipConfig(AppConfig):
         register_periodic_task(
             "termly-reports-requeue-stale", "partnership.reports.tasks.requeue_stale_reports", crontab(minute="*/5")
         )
+
+        # The core's main pages, measured by `make bench` (apps register theirs the same way).
+        register_bench_page(BenchPage("dashboard", "partnership_dashboard", order=0))
+        register_bench_page(BenchPage("terms", "term_list", order=90))
+        register_bench_page(BenchPage("invitations", "invitation_list", roles=("coordinator",), order=95))
+        register_bench_page(BenchPage("audit log", "audit_log", roles=("coordinator",), order=99))

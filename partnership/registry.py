@@ -5,8 +5,10 @@ Each app registers, from its AppConfig.ready():
 - dashboard panels (`register_dashboard_panel`);
 - termly report sections (`register_report_section`);
 - demo data seeders (`register_demo_seeder`), run by `seed_demo` in app order;
-- scale seeders (`register_scale_seeder`): county-sized data for the report benchmark;
-- periodic jobs for celery beat (`register_periodic_task`).
+- periodic jobs for celery beat (`register_periodic_task`);
+- large synthetic data (`register_scale_seeder`), run by `seed_scale` after the core and
+  schools data, so each area adds its own rows in proportion;
+- the main pages the benchmark measures (`register_bench_page`), run by `make bench`.
 (The shape follows pretix's plugin registries: `src/pretix/base/signals.py`.)
 """
 
@@ -66,12 +68,25 @@ class DemoSeeder:
 
 @dataclass(frozen=True)
 class ScaleSeeder:
-    """`seed(partnership, *, schools, terms)` adds a county-sized amount of the app's data
-    (`schools` member schools, a year of activity over `terms`) for the report benchmark
-    and the query-count tests. Runs in `order`, like demo seeders: schools first."""
+    """`seed(context)`: `context` is a `partnership.scale.ScaleContext` with the ids of the
+    partnerships, schools, users and terms `seed_scale` created, the sizes, the academic
+    years and a seeded `random.Random`. Insert in bulk (`context.bulk_insert`)."""
 
     name: str
     seed: Callable[..., Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    """A main page for `make bench`: `args(target)` gives the URL arguments, where `target`
+    is a `bench.pages.Target` (a seeded partnership, one of its schools, its users by role).
+    `roles` lists who is measured on it: coordinator, clerk, head, la_officer, staff."""
+
+    name: str
+    url_name: str
+    args: Callable[[Any], list] = lambda target: [target.partnership.slug]
+    roles: tuple[str, ...] = ("coordinator", "clerk", "head", "la_officer", "staff")
     order: int = 100
 
 
@@ -82,6 +97,7 @@ class Registry:
     report_sections: list[ReportSection] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     scale_seeders: list[ScaleSeeder] = field(default_factory=list)
+    bench_pages: list[BenchPage] = field(default_factory=list)
     # Set by the schools app: partnership -> QuerySet of its current member schools.
     schools_in: Callable[[Any], Any] | None = None
 
@@ -117,6 +133,10 @@ def register_demo_seeder(seeder: DemoSeeder) -> None:
 
 def register_scale_seeder(seeder: ScaleSeeder) -> None:
     _add(registry.scale_seeders, seeder)
+
+
+def register_bench_page(page: BenchPage) -> None:
+    _add(registry.bench_pages, page)
 
 
 def register_periodic_task(name: str, task: str, schedule, **options) -> None:
