@@ -249,12 +249,12 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self):
+        return reverse("schools:person_detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    def get_absolute_url(self):
-        return reverse("schools:person_detail", args=[self.pk])
 
 
 class Specialism(models.Model):
