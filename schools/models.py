@@ -196,6 +196,11 @@ class PartnershipMembership(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def in_partnership(self, partnership):
+        """People of the partnership itself and of its current member schools."""
+        schools = School.objects.in_partnership(partnership).values("pk")
+        return self.filter(Q(partnership=partnership) | Q(school__in=schools))
+
     def for_user(self, user):
         ids = visible_partnership_ids(user)
         return self.filter(
