@@ -197,33 +197,6 @@ def seed(partnership, accounts):
         School.objects.filter(pk=school.pk).update(governing_body=body)
         schools[name] = school
 
-    # A former member: it left after a term's notice; its membership stays on record.
-    former, _ = School.objects.update_or_create(
-        urn=111805,
-        defaults={
-            "la_code": la.code,
-            "la_name": la.name,
-            "establishment_number": "2214",
-            "name": "Moulton School",
-            "type_of_establishment": "Academy converter",
-            "status": "Open",
-            "phase": "Primary",
-            "statutory_low_age": 4,
-            "statutory_high_age": 11,
-            "religious_character": "Does not apply",
-            "number_of_pupils": 164,
-            "pupils_counted_on": CENSUS_DATES[-1],
-            "town": "Moulton",
-            "postcode": "CW9 8PD",
-            "trust_name": "Weaver Trust",
-        },
-    )
-    PartnershipMembership.objects.get_or_create(
-        partnership=partnership,
-        school=former,
-        joined_on=date(2019, 9, 1),
-        defaults={"notice_given_on": date(2024, 4, 22), "left_on": date(2024, 8, 31)},
-    )
     seed_expertise(schools, partnership)
     darnhall = schools["Darnhall Primary School"]
     head, teacher = accounts.get("head"), accounts.get("teacher")
