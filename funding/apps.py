@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Funding"
+
+    def ready(self):
+        from partnership.registry import (
+            DashboardPanel,
+            DemoSeeder,
+            NavItem,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_nav,
+        )
+
+        from . import dashboard, demo, report
+        from .rules import can_see_funding
+
+        register_nav(NavItem("Funding", "funding:overview", can_see_funding, order=40, also_under="/funding/"))
+        register_dashboard_panel(
+            DashboardPanel("funding", "Funding", "funding/panels/funding.html", dashboard.funding_panel, order=30)
+        )
+        register_demo_seeder(DemoSeeder("funding", demo.seed, order=30))
+        report.register()

@@ -1,0 +1,274 @@
+"""Contribution rounds, each school's statement, amendments, confirmations and payments."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from partnership.current import get_partnership, use_partnership
+from partnership.pdf import private_storage
+from partnership.permissions import require
+
+from .. import services
+from ..balances import round_balances
+from ..forms import AmendForm, PaymentForm, RoundForm, add_service_error
+from ..models import Contribution, ContributionRound, Payment, StatementJob
+from ..rules import can_confirm, can_manage_funding, can_read_all_funding, can_request_statement
+
+
+def round_for(request, pk) -> ContributionRound:
+    contribution_round = get_object_or_404(
+        ContributionRound.objects.for_user(request.user).select_related("partnership", "funding_year", "formula"), pk=pk
+    )
+    use_partnership(request, contribution_round.partnership)
+    return contribution_round
+
+
+def contribution_for(request, pk, school_pk) -> Contribution:
+    """The current contribution, if the user may see it: 404 for everyone else, including
+    the headteacher of another school."""
+    contribution = get_object_or_404(
+        Contribution.objects.for_user(request.user).select_related(
+            "round__partnership", "round__funding_year", "school", "confirmed_by"
+        ),
+        round_id=pk,
+        school_id=school_pk,
+        is_current=True,
+    )
+    use_partnership(request, contribution.round.partnership)
+    return contribution
+
+
+@login_required
+def round_list(request, partnership_slug):
+    partnership = get_partnership(request, partnership_slug)
+    require(can_read_all_funding(request.user, partnership))
+    can_manage = can_manage_funding(request.user, partnership)
+    today = timezone.localdate()
+    form = RoundForm(partnership=partnership, initial={"members_on": today})
+    if request.method == "POST":
+        require(can_manage)
+        form = RoundForm(request.POST, partnership=partnership)
+        if form.is_valid():
+            try:
+                contribution_round = services.create_round(
+                    partnership=partnership, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"{contribution_round} calculated as a draft. Check it, then issue it.")
+                return redirect(contribution_round)
+    rounds = ContributionRound.objects.filter(partnership=partnership).select_related("funding_year", "formula")
+    return render(
+        request,
+        "funding/round_list.html",
+        {"partnership": partnership, "rounds": rounds, "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+def round_detail(request, pk):
+    contribution_round = round_for(request, pk)
+    require(can_read_all_funding(request.user, contribution_round.partnership))
+    return render(
+        request,
+        "funding/round_detail.html",
+        {
+            "partnership": contribution_round.partnership,
+            "round": contribution_round,
+            "balances": round_balances(contribution_round),
+            "can_manage": can_manage_funding(request.user, contribution_round.partnership),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_issue(request, pk):
+    contribution_round = round_for(request, pk)
+    require(can_manage_funding(request.user, contribution_round.partnership))
+    try:
+        services.issue_round(contribution_round=contribution_round, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Round issued: headteachers can now see and confirm their statements.")
+    return redirect(contribution_round)
+
+
+@login_required
+def round_csv(request, pk):
+    contribution_round = round_for(request, pk)
+    require(can_read_all_funding(request.user, contribution_round.partnership))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contributions-round-{contribution_round.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "URN",
+            "School",
+            "Pupils",
+            "Pupils counted on",
+            "Lump sum",
+            "Per-pupil rate",
+            "Weighting",
+            "Weighted pupils",
+            "Floor or cap",
+            "Exact amount",
+            "Rounding adjustment",
+            "Calculated",
+            "Due",
+            "Version",
+            "Amendment reason",
+            "Paid",
+            "Outstanding",
+            "Confirmed",
+        ]
+    )
+    for row in round_balances(contribution_round).rows:
+        c = row.contribution
+        writer.writerow(
+            [
+                c.urn,
+                c.school_name,
+                c.pupils,
+                c.pupils_counted_on.isoformat() if c.pupils_counted_on else "",
+                f"{c.lump_sum:.2f}",
+                f"{c.per_pupil_rate:f}",
+                f"{c.weight.normalize():f}",
+                f"{c.weighted_pupils.normalize():f}",
+                c.limit_applied,
+                f"{c.exact_amount:f}",
+                f"{c.rounding_adjustment:.2f}",
+                f"{c.calculated_amount:.2f}",
+                f"{c.amount:.2f}",
+                c.version,
+                c.amendment_reason,
+                f"{row.paid:.2f}",
+                f"{row.outstanding:.2f}",
+                c.confirmed_at.date().isoformat() if c.confirmed_at else "",
+            ]
+        )
+    return response
+
+
+def _statement_context(request, contribution, **forms) -> dict:
+    partnership = contribution.round.partnership
+    balance = round_balances(contribution.round, school_ids=[contribution.school_id]).rows[0]
+    can_manage = can_manage_funding(request.user, partnership)
+    return {
+        "partnership": partnership,
+        "round": contribution.round,
+        "contribution": contribution,
+        "balance": balance,
+        "versions": Contribution.objects.filter(round=contribution.round, school_id=contribution.school_id)
+        .select_related("created_by", "confirmed_by")
+        .order_by("-version"),
+        "payments": Payment.objects.filter(round=contribution.round, school_id=contribution.school_id).select_related(
+            "recorded_by"
+        ),
+        "jobs": StatementJob.objects.filter(
+            contribution__round=contribution.round, contribution__school=contribution.school
+        )[:5],
+        "can_manage": can_manage,
+        "can_read_all": can_read_all_funding(request.user, partnership),
+        "can_confirm": can_confirm(request.user, contribution),
+        "can_request_pdf": can_request_statement(request.user, contribution),
+        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "amend_form": forms.get("amend_form") or AmendForm(initial={"amount": contribution.amount}),
+    }
+
+
+@login_required
+def statement(request, pk, school_pk):
+    contribution = contribution_for(request, pk, school_pk)
+    return render(request, "funding/statement.html", _statement_context(request, contribution))
+
+
+@login_required
+@require_POST
+def contribution_confirm(request, pk, school_pk):
+    contribution = contribution_for(request, pk, school_pk)
+    require(can_confirm(request.user, contribution))
+    try:
+        services.confirm_contribution(contribution=contribution, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Thank you: the contribution is confirmed.")
+    return redirect(contribution)
+
+
+@login_required
+def contribution_amend(request, pk, school_pk):
+    contribution = contribution_for(request, pk, school_pk)
+    require(can_manage_funding(request.user, contribution.round.partnership))
+    form = AmendForm(request.POST or None, initial={"amount": contribution.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_contribution(contribution=contribution, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Contribution amended. The earlier version is kept on the statement.")
+            return redirect(contribution)
+    return render(
+        request, "funding/contribution_amend.html", {**_statement_context(request, contribution), "form": form}
+    )
+
+
+@login_required
+@require_POST
+def payment_add(request, pk, school_pk):
+    contribution = contribution_for(request, pk, school_pk)
+    require(can_manage_funding(request.user, contribution.round.partnership))
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_payment(
+                contribution_round=contribution.round,
+                school=contribution.school,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Payment recorded.")
+            return redirect(contribution)
+    return render(request, "funding/statement.html", _statement_context(request, contribution, payment_form=form))
+
+
+@login_required
+@require_POST
+def statement_pdf_request(request, pk, school_pk):
+    contribution = contribution_for(request, pk, school_pk)
+    require(can_request_statement(request.user, contribution))
+    services.request_statement(contribution=contribution, actor=request.user)
+    messages.success(request, "The statement PDF is being made. Reload this page in a moment to download it.")
+    return redirect(contribution)
+
+
+@login_required
+def statement_pdf_download(request, pk):
+    job = get_object_or_404(
+        StatementJob.objects.select_related("contribution__round__partnership"),
+        pk=pk,
+        contribution__in=Contribution.objects.for_user(request.user),
+    )
+    if job.status != StatementJob.Status.DONE or not job.file_name:
+        raise Http404("This statement is not ready.")
+    contribution = job.contribution
+    filename = f"statement-{contribution.urn}-round-{contribution.round_id}-v{contribution.version}.pdf"
+    return FileResponse(
+        private_storage().open(job.file_name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
