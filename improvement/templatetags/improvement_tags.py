@@ -29,3 +29,11 @@ def rag(value, label=""):
         "label": label or {"green": "Green", "amber": "Amber", "red": "Red"}.get(value, "Not reviewed"),
         "css": RAG_CLASSES.get(value, "text-bg-secondary"),
     }
+
+
+@register.filter
+def who(user) -> str:
+    """A user's name, or their e-mail address, or a dash for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.email
