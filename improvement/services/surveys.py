@@ -206,7 +206,7 @@ def clean_answers(questions, data) -> tuple[dict, dict]:
 @transaction.atomic
 def submit_response(*, recipient, answers: dict) -> bool:
     """Stores the answers once; a second submission (a double click, a second tab) changes nothing."""
-    if recipient.survey.status != Survey.Status.OPEN:
+    if not Survey.objects.filter(pk=recipient.survey_id, status=Survey.Status.OPEN).exists():
         raise ValidationError("This survey is closed.")
     stored = SurveyRecipient.objects.filter(pk=recipient.pk, responded_at__isnull=True).update(
         answers=answers, responded_at=timezone.now()

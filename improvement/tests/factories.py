@@ -125,6 +125,7 @@ def build_improvement(world) -> Improvement:
     services.add_question(survey=draft, kind=Question.Kind.RATING, text="How useful?", actor=coordinator)
     open_survey = services.create_survey(partnership=p, template="impact", actor=coordinator)
     services.send_survey(survey=open_survey, audiences=["heads"], closes_on=None, actor=coordinator)
+    open_survey.refresh_from_db()
     recipient = open_survey.recipients.order_by("pk").first()
     news = services.post_news(partnership=p, title="Conference", body="Spring conference", actor=coordinator)
     return Improvement(
