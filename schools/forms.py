@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .models import SIZE_BANDS, Person, School, Specialism
@@ -148,7 +149,7 @@ class GiasUploadForm(forms.Form):
             )
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.0f} MB; the limit is {limit / 1_000_000:.0f} MB."
+                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
             )
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
