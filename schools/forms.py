@@ -33,6 +33,10 @@ class SchoolFilterForm(forms.Form):
         for name, any_label in (("phase", "Any phase"), ("type", "Any type"), ("religion", "Any")):
             self.fields[name].choices = [("", any_label)] + [(value, value) for value in options[name]]
 
+    def narrows(self) -> bool:
+        """Whether any filter (not just the sort) is set."""
+        return any(self.cleaned_data.get(name) for name in ("q", "phase", "type", "size", "religion"))
+
     def filter(self, schools):
         if not self.is_valid():
             return schools.none()
