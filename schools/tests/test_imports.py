@@ -117,3 +117,29 @@ def test_a_job_is_run_only_once_even_if_delivered_twice(world):
     job.refresh_from_db()
     assert job.status == "done" and job.created == 1 and not School.objects.filter(urn=111700).exists()
     assert job.finished_at.date() <= date.today()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_the_import_job(celery_worker_real, tmp_path):
+    import time
+
+    from conftest import build_world
+    from schools.gias import write_gias_csv
+    from schools.services import start_gias_import
+
+    world = build_world()
+    path = tmp_path / "edubasealldata.csv"
+    write_gias_csv(path, 300, start_urn=700000)
+    with open(path, "rb") as binary:
+        upload = SimpleUploadedFile("edubasealldata.csv", binary.read(), content_type="text/csv")
+    job = start_gias_import(
+        partnership=world.partnership, upload=upload, la_codes="", skip_bad_rows=False, dry_run=False, actor=None
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+    assert job.status == "done", job.message
+    assert job.created == 300 and School.objects.filter(urn__gte=700000).count() == 300

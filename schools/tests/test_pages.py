@@ -276,3 +276,35 @@ def test_readers_see_no_edit_links(world, sign_in, role):
     content = sign_in(world.user(role)).get(reverse("schools:school_list", args=["winsford"])).content.decode()
 
     assert "Add a school" not in content and "Import from GIAS" not in content
+
+
+def test_a_broad_filter_over_many_schools_is_counted_only_so_far(world, sign_in, monkeypatch):
+    from schools import listing
+
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
+    add_members(world, 8, name="Broad Oak School")
+    client = sign_in(world.user("staff"))
+    url = reverse("schools:school_list", args=["winsford"])
+
+    narrowed = client.get(url, {"q": "broad"})
+    everything = client.get(url)
+
+    assert "More than 5 schools match" in narrowed.content.decode()
+    assert len(narrowed.context["page_obj"]) == 5
+    assert "10 schools" in everything.content.decode()  # the unfiltered total is always exact
+
+
+def test_the_filter_menus_follow_membership_changes_made_through_the_services(
+    world, sign_in, django_capture_on_commit_callbacks
+):
+    from schools.services import add_school_to_partnership
+
+    client = sign_in(world.user("coordinator"))
+    url = reverse("schools:school_list", args=["winsford"])
+    assert "Nursery" not in client.get(url).content.decode()
+    nursery = SchoolFactory(name="Little Acorns", phase="Nursery")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_school_to_partnership(partnership=world.partnership, school=nursery, joined_on=date(2020, 1, 1), actor=None)
+
+    assert '<option value="Nursery"' in client.get(url).content.decode()
