@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .models import SIZE_BANDS, Person, School, Specialism
@@ -31,6 +32,10 @@ class SchoolFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, any_label in (("phase", "Any phase"), ("type", "Any type"), ("religion", "Any")):
             self.fields[name].choices = [("", any_label)] + [(value, value) for value in options[name]]
+
+    def narrows(self) -> bool:
+        """Whether any filter (not just the sort) is set."""
+        return any(self.cleaned_data.get(name) for name in ("q", "phase", "type", "size", "religion"))
 
     def filter(self, schools):
         if not self.is_valid():
@@ -148,7 +153,7 @@ class GiasUploadForm(forms.Form):
             )
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.0f} MB; the limit is {limit / 1_000_000:.0f} MB."
+                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
             )
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 
+from .listing import registry_changed
 from .models import Expertise, ImportJob, PartnershipMembership, Person, School
 
 
@@ -27,6 +28,7 @@ def add_school_to_partnership(*, partnership, school: School, joined_on: date, a
     if last is not None and last.left_on > joined_on:
         raise ValidationError(f"{school.name} left on {last.left_on:%d %B %Y}; it can only rejoin after that.")
     membership = PartnershipMembership.objects.create(partnership=partnership, school=school, joined_on=joined_on)
+    transaction.on_commit(registry_changed)
     record(
         actor=actor,
         verb="schools.membership.joined",
@@ -50,6 +52,7 @@ def record_leaving(*, membership_id: int, notice_given_on: date | None, left_on:
     membership.left_on = left_on
     membership.notice_given_on = notice_given_on
     membership.save(update_fields=["left_on", "notice_given_on"])
+    transaction.on_commit(registry_changed)
     record(
         actor=actor,
         verb="schools.membership.left",

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery
 
 from partnership.audit import record
 
+from ..listing import registry_changed
 from ..models import PupilCount, School
 from .reader import Filters, GiasRow, RowError, open_rows
 
@@ -109,6 +110,7 @@ def import_gias(
                 },
             )
             result.written = True
+            transaction.on_commit(registry_changed)
     except _RollBack:
         pass
     if progress:

@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from partnership.current import get_partnership
 from partnership.permissions import has_role, require
 
 from ..forms import SORTS, AddSchoolForm, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
+from ..listing import COUNT_LIMIT, TwoEndedPaginator, bounded_count, filter_options, member_count
 from ..models import Expertise, PartnershipMembership, Person, PupilCount, School
 from ..permissions import can_edit_school, can_manage_schools
 from ..services import add_school_to_partnership, record_leaving, save_school_contacts
@@ -36,16 +36,7 @@ EXPORT_COLUMNS = [
 
 def _filtered(request, partnership):
     members = School.objects.in_partnership(partnership)
-    options = {"phase": set(), "type": set(), "religion": set()}
-    for phase, kind, religion in (
-        members.order_by().values_list("phase", "type_of_establishment", "religious_character").distinct()
-    ):
-        options["phase"].add(phase)
-        options["type"].add(kind)
-        options["religion"].add(religion)
-    form = SchoolFilterForm(
-        request.GET, options={key: sorted(v for v in values if v) for key, values in options.items()}
-    )
+    form = SchoolFilterForm(request.GET, options=filter_options(partnership, members))
     return form, form.filter(members)
 
 
@@ -53,7 +44,12 @@ def _filtered(request, partnership):
 def school_list(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     form, schools = _filtered(request, partnership)
-    page = Paginator(schools.values(*LIST_FIELDS), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = TwoEndedPaginator(schools.values(*LIST_FIELDS), PER_PAGE)
+    if form.is_valid() and not form.narrows():
+        paginator.count = member_count(partnership)
+    else:
+        paginator.count, paginator.exact = bounded_count(schools)
+    page = paginator.get_page(request.GET.get("page"))
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
     return render(
         request,
@@ -65,6 +61,8 @@ def school_list(request, partnership_slug):
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "sort"),
             "sort": sort,
+            "count_is_exact": paginator.exact,
+            "count_limit": COUNT_LIMIT,
             "sort_label": SORTS[sort][1],
             "can_manage": can_manage_schools(request.user, partnership),
             "export_query": query_without(request, "page"),
