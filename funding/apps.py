@@ -13,6 +13,7 @@ class FundingConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_periodic_task,
         )
 
         from . import dashboard, demo, report
@@ -24,3 +25,6 @@ class FundingConfig(AppConfig):
         )
         register_demo_seeder(DemoSeeder("funding", demo.seed, order=30))
         report.register()
+        register_periodic_task(
+            "funding-requeue-stale-statements", "funding.tasks.requeue_stale_statement_jobs", 10 * 60
+        )

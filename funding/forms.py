@@ -116,6 +116,10 @@ class PaymentForm(forms.Form):
     note = forms.CharField(max_length=255, required=False)
 
 
+class ReverseForm(forms.Form):
+    reason = forms.CharField(max_length=255)
+
+
 class GrantForm(forms.ModelForm):
     amount = money_field("Amount")
     received_on = forms.DateField(

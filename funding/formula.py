@@ -145,7 +145,9 @@ def _money(value, what: str, *, allow_none: bool = True) -> Decimal | None:
 
 def weighting_for(school: SchoolInput, spec: FormulaSpec) -> Weighting:
     weight, reasons = ONE, []
-    phase_weight = spec.phase_weights.get(school.phase)
+    # Phases are matched without regard to case: "secondary" weights GIAS's "Secondary".
+    phase = school.phase.casefold()
+    phase_weight = next((w for name, w in spec.phase_weights.items() if name.casefold() == phase), None)
     if phase_weight is not None and phase_weight != ONE:
         weight *= phase_weight
         reasons.append(f"{school.phase} phase × {phase_weight.normalize():f}")

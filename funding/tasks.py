@@ -48,3 +48,23 @@ def render_statement_pdf(self, job_id: int) -> None:
     StatementJob.objects.filter(pk=job_id).update(
         status=StatementJob.Status.DONE, file_name=stored, sha256=sha256, size=size, finished_at=timezone.now()
     )
+
+
+@shared_task
+def requeue_stale_statement_jobs(minutes: int = 20) -> int:
+    """A worker that died mid-render leaves its job RUNNING; put such jobs back in the queue."""
+    from datetime import timedelta
+
+    from .models import StatementJob
+
+    stale = list(
+        StatementJob.objects.filter(
+            status=StatementJob.Status.RUNNING, started_at__lt=timezone.now() - timedelta(minutes=minutes)
+        ).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        if StatementJob.objects.filter(pk=job_id, status=StatementJob.Status.RUNNING).update(
+            status=StatementJob.Status.QUEUED
+        ):
+            render_statement_pdf.delay(job_id)
+    return len(stale)

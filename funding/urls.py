@@ -25,6 +25,7 @@ urlpatterns = [
     path("funding/weightings/<int:pk>/delete/", formulas.weighting_delete, name="weighting_delete"),
     path("funding/rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("funding/rounds/<int:pk>/issue/", rounds.round_issue, name="round_issue"),
+    path("funding/rounds/<int:pk>/discard/", rounds.round_discard, name="round_discard"),
     path("funding/rounds/<int:pk>/contributions.csv", rounds.round_csv, name="round_csv"),
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/", rounds.statement, name="statement"),
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/confirm/", rounds.contribution_confirm, name="confirm"),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/payments/", rounds.payment_add, name="payment_add"),
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/pdf/", rounds.statement_pdf_request, name="statement_pdf"),
     path("funding/statements/<int:pk>/download/", rounds.statement_pdf_download, name="statement_download"),
+    path("funding/payments/<int:pk>/reverse/", rounds.payment_reverse, name="payment_reverse"),
     path("funding/grants/<int:pk>/release/", grants.grant_release, name="grant_release"),
 ]

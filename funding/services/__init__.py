@@ -5,10 +5,12 @@ from .contributions import (
     amend_contribution,
     confirm_contribution,
     create_round,
+    discard_round,
     gather_inputs,
     issue_round,
     preview_round,
     record_payment,
+    reverse_payment,
     spec_for,
 )
 from .grants import add_grant, release_grant, release_grants_for_condition
@@ -35,6 +37,7 @@ __all__ = [
     "create_formula",
     "create_funding_year",
     "create_round",
+    "discard_round",
     "gather_inputs",
     "issue_round",
     "preview_round",
@@ -44,6 +47,7 @@ __all__ = [
     "release_grants_for_condition",
     "remove_weighting",
     "reopen_funding_year",
+    "reverse_payment",
     "request_statement",
     "set_year_start_month",
     "spec_for",

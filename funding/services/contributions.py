@@ -212,6 +212,22 @@ def issue_round(*, contribution_round: ContributionRound, actor) -> Contribution
 
 
 @transaction.atomic
+def discard_round(*, contribution_round: ContributionRound, actor) -> None:
+    """Deletes a draft round (say, made with the wrong census date). Issued rounds stay for good."""
+    contribution_round = ContributionRound.objects.select_for_update().get(pk=contribution_round.pk)
+    if contribution_round.is_issued:
+        raise ValidationError("An issued round cannot be discarded; amend its contributions instead.")
+    record(
+        actor=actor,
+        verb="funding.round.discarded",
+        target=contribution_round,
+        data={"total": str(contribution_round.total), "census_date": str(contribution_round.census_date)},
+    )
+    contribution_round.contributions.all().delete()
+    contribution_round.delete()
+
+
+@transaction.atomic
 def amend_contribution(*, contribution: Contribution, amount, reason: str, actor) -> Contribution:
     """A new version of the school's contribution with the reason; the old one is kept."""
     amount = as_money(amount, "amended amount", allow_zero=True)
@@ -287,6 +303,8 @@ def record_payment(
     amount = as_money(amount, "payment")
     if not reference.strip():
         raise ValidationError("Give the payment's reference, for example the transfer or invoice number.")
+    if paid_on > timezone.localdate():
+        raise ValidationError("A payment cannot be dated in the future.")
     # Lock the school's contribution so payments for one school are recorded one at a time.
     contribution = (
         Contribution.objects.select_for_update()
@@ -328,3 +346,44 @@ def record_payment(
         },
     )
     return payment
+
+
+@transaction.atomic
+def reverse_payment(*, payment: Payment, reason: str, actor, on_date: date | None = None) -> Payment:
+    """Corrects a payment recorded in error: a new, negative entry that takes it back.
+    The original stays on record; the balance is still the sum of the entries."""
+    if not (reason or "").strip():
+        raise ValidationError("Say why the payment is being reversed.")
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("round__funding_year", "round__partnership")
+        .get(pk=payment.pk)
+    )
+    if payment.is_reversal:
+        raise ValidationError("This entry is itself a reversal; record a new payment instead.")
+    if Payment.objects.filter(reverses=payment).exists():
+        raise ValidationError(f"The payment {payment.reference} has already been reversed.")
+    require_open(payment.round.funding_year, "a reversal")
+    reversal = Payment.objects.create(
+        round=payment.round,
+        school_id=payment.school_id,
+        amount=-payment.amount,
+        paid_on=on_date or timezone.localdate(),
+        reference=f"Reversal of {payment.reference}"[:120],
+        note=reason.strip()[:255],
+        recorded_by=actor,
+        reverses=payment,
+    )
+    record(
+        actor=actor,
+        verb="funding.payment.reversed",
+        target=reversal,
+        partnership=payment.round.partnership,
+        data={
+            "payment": payment.pk,
+            "amount": str(payment.amount),
+            "reference": payment.reference,
+            "reason": reason.strip(),
+        },
+    )
+    return reversal

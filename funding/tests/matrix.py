@@ -45,6 +45,24 @@ def _entry(world):
     return [_funding(world).entry.pk]
 
 
+def _payment(world):
+    from datetime import date
+    from decimal import Decimal
+
+    from funding import services
+
+    funding = _funding(world)
+    payment = services.record_payment(
+        contribution_round=funding.round,
+        school=world.school,
+        amount=Decimal("50.00"),
+        paid_on=date(2026, 5, 1),
+        reference="BACS 50",
+        actor=world.user("coordinator"),
+    )
+    return [payment.pk]
+
+
 def _grant(world):
     return [_funding(world).grant.pk]
 
@@ -194,6 +212,8 @@ CASES = [
     Case("funding:round_detail", only(*READERS), args=_round),
     Case("funding:round_issue", only("coordinator", ok=302), args=_round, method="post"),
     Case("funding:round_csv", only(*READERS), args=_round),
+    # The fixture's round is issued, so the coordinator is told it cannot be discarded (and sent back).
+    Case("funding:round_discard", only("coordinator", ok=302), args=_round, method="post"),
     Case("funding:statement", OWN_STATEMENT, args=_statement),
     Case(
         "funding:confirm",
@@ -224,6 +244,13 @@ CASES = [
         method="post",
     ),
     Case("funding:statement_download", OWN_STATEMENT, args=_done_statement),
+    Case(
+        "funding:payment_reverse",
+        statuses(404, anonymous=302, head=403, la_officer=403, coordinator=302),
+        args=_payment,
+        method="post",
+        data=lambda w: {"reason": "Recorded against the wrong school"},
+    ),
     Case(
         "funding:grant_release",
         only("coordinator", ok=302),

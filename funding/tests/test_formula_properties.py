@@ -167,3 +167,9 @@ def test_weightings_multiply_the_per_pupil_part_and_say_why():
     high, special = calculate(schools, spec).lines
     assert high.amount == Decimal("1300.00") and high.weight_reasons == ("Secondary phase × 1.2",)
     assert special.amount == Decimal("1600.00") and special.weight_reasons == ("special school × 1.5",)
+
+
+def test_a_phase_weighting_matches_the_phase_whatever_its_case():
+    school = [SchoolInput(key=1, urn=1, name="High", pupils=10, phase="Secondary")]
+    spec = FormulaSpec(per_pupil_rate=Decimal("10"), phase_weights={"secondary": Decimal("2")})
+    assert calculate(school, spec).lines[0].amount == Decimal("200.00")

@@ -393,3 +393,83 @@ def test_a_statement_pdf_is_made_by_the_task_and_only_its_readers_can_download_i
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(world.user("other_head"))
     assert client.get(download).status_code == 404
+
+
+def test_a_payment_recorded_in_error_is_reversed_by_a_new_entry_and_the_balance_follows(world, funding, client):
+    coordinator = world.user("coordinator")
+    payment = services.record_payment(
+        contribution_round=funding.round,
+        school=world.school,
+        amount=D("500.00"),
+        paid_on=date(2026, 5, 1),
+        reference="BACS 7",
+        actor=coordinator,
+    )
+    client.force_login(coordinator)
+    client.post(reverse("funding:payment_reverse", args=[payment.pk]), {"reason": "Paid by Grange, not Darnhall"})
+    reversal = Payment.objects.get(reverses=payment)
+    assert reversal.amount == D("-500.00") and reversal.reference == "Reversal of BACS 7"
+    row = round_balances(funding.round, school_ids=[world.school.pk]).rows[0]
+    assert row.paid == D("0.00") == sum(p.amount for p in Payment.objects.filter(school=world.school))
+    assert row.outstanding == funding.contribution.amount
+    entry = AuditEntry.objects.get(verb="funding.payment.reversed")
+    assert entry.data["reason"] == "Paid by Grange, not Darnhall" and entry.data["reference"] == "BACS 7"
+    with pytest.raises(ValidationError, match="already been reversed"):
+        services.reverse_payment(payment=payment, reason="Again", actor=coordinator)
+    with pytest.raises(ValidationError, match="itself a reversal"):
+        services.reverse_payment(payment=reversal, reason="Undo", actor=coordinator)
+    html = client.get(reverse("funding:statement", args=[funding.round.pk, world.school.pk])).content.decode()
+    assert "Reversal of BACS 7" in html and "−£500.00" in html and "Reversed" in html
+
+
+def test_a_payment_dated_in_the_future_is_refused(world, funding):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        services.record_payment(
+            contribution_round=funding.round,
+            school=world.school,
+            amount=D("1.00"),
+            paid_on=timezone.localdate().replace(year=timezone.localdate().year + 1),
+            reference="Early",
+            actor=world.user("coordinator"),
+        )
+    assert not Payment.objects.exists()
+
+
+def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_again(world, funding):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from funding.models import StatementJob
+    from funding.tasks import requeue_stale_statement_jobs
+
+    stuck = StatementJob.objects.create(
+        contribution=funding.contribution, status="running", started_at=timezone.now() - timedelta(hours=1)
+    )
+    fresh = StatementJob.objects.create(contribution=funding.contribution, status="running", started_at=timezone.now())
+    assert requeue_stale_statement_jobs() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == "done" and stuck.file_name  # tasks run inline in tests
+    assert fresh.status == "running"
+
+
+def test_a_draft_round_can_be_discarded_but_an_issued_one_cannot(world, funding, client):
+    draft = services.create_round(
+        partnership=world.partnership,
+        funding_year=funding.year,
+        formula=funding.formula,
+        census_date=date(2026, 1, 15),
+        members_on=date(2026, 4, 1),
+        name="Wrong census date",
+        actor=world.user("coordinator"),
+    )
+    client.force_login(world.user("coordinator"))
+    client.post(reverse("funding:round_discard", args=[draft.pk]))
+    assert not ContributionRound.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.get(verb="funding.round.discarded").data["total"] == "10000.00"
+    response = client.post(reverse("funding:round_discard", args=[funding.round.pk]), follow=True)
+    assert "An issued round cannot be discarded" in response.content.decode()
+    assert ContributionRound.objects.filter(pk=funding.round.pk).exists()

@@ -13,7 +13,7 @@ from .. import services
 from ..forms import ConditionMetForm, GrantForm, ReleaseForm, add_service_error
 from ..models import Grant
 from ..rules import can_manage_funding, can_read_all_funding
-from .years import _schools_of
+from .years import member_schools
 
 
 def _grant_context(request, partnership, **forms) -> dict:
@@ -23,7 +23,7 @@ def _grant_context(request, partnership, **forms) -> dict:
         "held": [g for g in grants if g.is_held],
         "released": [g for g in grants if not g.is_held],
         "can_manage": can_manage_funding(request.user, partnership),
-        "form": forms.get("form") or GrantForm(partnership=partnership, schools=_schools_of(partnership)),
+        "form": forms.get("form") or GrantForm(partnership=partnership, schools=member_schools(partnership)),
         "condition_form": forms.get("condition_form") or ConditionMetForm(),
         "release_form": ReleaseForm(),
     }
@@ -35,7 +35,7 @@ def grant_list(request, partnership_slug):
     require(can_read_all_funding(request.user, partnership))
     if request.method == "POST":
         require(can_manage_funding(request.user, partnership))
-        form = GrantForm(request.POST, partnership=partnership, schools=_schools_of(partnership))
+        form = GrantForm(request.POST, partnership=partnership, schools=member_schools(partnership))
         if form.is_valid():
             try:
                 grant = services.add_grant(partnership=partnership, actor=request.user, **form.cleaned_data)

@@ -16,7 +16,7 @@ from partnership.permissions import require
 
 from .. import services
 from ..balances import round_balances
-from ..forms import AmendForm, PaymentForm, RoundForm, add_service_error
+from ..forms import AmendForm, PaymentForm, ReverseForm, RoundForm, add_service_error
 from ..models import Contribution, ContributionRound, Payment, StatementJob
 from ..rules import can_confirm, can_manage_funding, can_read_all_funding, can_request_statement
 
@@ -103,6 +103,21 @@ def round_issue(request, pk):
 
 
 @login_required
+@require_POST
+def round_discard(request, pk):
+    contribution_round = round_for(request, pk)
+    partnership = contribution_round.partnership
+    require(can_manage_funding(request.user, partnership))
+    try:
+        services.discard_round(contribution_round=contribution_round, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(contribution_round)
+    messages.success(request, f"Draft round “{contribution_round}” discarded.")
+    return redirect("funding:round_list", partnership.slug)
+
+
+@login_required
 def round_csv(request, pk):
     contribution_round = round_for(request, pk)
     require(can_read_all_funding(request.user, contribution_round.partnership))
@@ -171,11 +186,11 @@ def _statement_context(request, contribution, **forms) -> dict:
         .select_related("created_by", "confirmed_by")
         .order_by("-version"),
         "payments": Payment.objects.filter(round=contribution.round, school_id=contribution.school_id).select_related(
-            "recorded_by"
+            "recorded_by", "reversal"
         ),
         "jobs": StatementJob.objects.filter(
             contribution__round=contribution.round, contribution__school=contribution.school
-        )[:5],
+        ).select_related("contribution")[:5],
         "can_manage": can_manage,
         "can_read_all": can_read_all_funding(request.user, partnership),
         "can_confirm": can_confirm(request.user, contribution),
@@ -266,9 +281,30 @@ def statement_pdf_download(request, pk):
         raise Http404("This statement is not ready.")
     contribution = job.contribution
     filename = f"statement-{contribution.urn}-round-{contribution.round_id}-v{contribution.version}.pdf"
-    return FileResponse(
-        private_storage().open(job.file_name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
+    try:
+        stored = private_storage().open(job.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404("The statement file is missing; make the PDF again.") from None
+    return FileResponse(stored, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def payment_reverse(request, pk):
+    payment = get_object_or_404(Payment.objects.for_user(request.user).select_related("round__partnership"), pk=pk)
+    use_partnership(request, payment.round.partnership)
+    require(can_manage_funding(request.user, payment.round.partnership))
+    contribution = get_object_or_404(
+        Contribution, round_id=payment.round_id, school_id=payment.school_id, is_current=True
     )
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the payment is being reversed.")
+        return redirect(contribution)
+    try:
+        services.reverse_payment(payment=payment, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Payment {payment.reference} reversed. Both entries stay on the statement.")
+    return redirect(contribution)

@@ -218,7 +218,7 @@ def budget_line_edit(request, pk):
     return redirect(year)
 
 
-def _schools_of(partnership):
+def member_schools(partnership):
     return School.objects.filter(partnership_memberships__partnership=partnership).distinct().order_by("name")
 
 
@@ -228,10 +228,10 @@ def spending_list(request, pk):
     partnership = year.partnership
     require(can_read_all_funding(request.user, partnership))
     can_manage = can_manage_funding(request.user, partnership)
-    form = SpendingForm(schools=_schools_of(partnership))
+    form = SpendingForm(schools=member_schools(partnership))
     if request.method == "POST":
         require(can_manage)
-        form = SpendingForm(request.POST, schools=_schools_of(partnership))
+        form = SpendingForm(request.POST, schools=member_schools(partnership))
         if form.is_valid():
             try:
                 entry = services.record_spending(partnership=partnership, actor=request.user, **form.cleaned_data)
