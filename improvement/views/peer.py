@@ -58,7 +58,9 @@ def _render_round(request, review_round, error=None):
         for review in group.reviews.all():
             review.visible = rules.can_see_review(user, review, partnership)
     context = {"partnership": partnership, "round": review_round, "groups": groups, "error": error}
-    if rules.is_coordinator(user, partnership):
+    locked = any(review.reported_on for group in groups for review in group.reviews.all())
+    context["locked"] = locked
+    if rules.is_coordinator(user, partnership) and not locked:
         schools = list(School.objects.in_partnership(partnership).order_by("name"))
         avoid = last_round_pairs(review_round)
         current = {s.pk: i for i, g in enumerate(groups, start=1) for s in g.schools.all()}
