@@ -78,7 +78,9 @@ def build_improvement(world) -> Improvement:
         agreed_on=today,
         actor=coordinator,
     )
-    lle = Specialism.objects.get(name="Local leader of education")
+    lle = Specialism.objects.get_or_create(
+        name="Local leader of education", defaults={"kind": "designation", "abbreviation": "LLE"}
+    )[0]
     leader = Person.objects.create(
         first_name="David", last_name="Pryce", school=world.other_school, email="dp@example.org"
     )

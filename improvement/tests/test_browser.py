@@ -33,7 +33,12 @@ def test_a_support_request_goes_from_raised_to_closed_and_its_cost_is_in_the_spe
     world = build_world()
     year = funding_year_covering_today(world.partnership)
     leader = Person.objects.create(first_name="David", last_name="Pryce", school=world.other_school)
-    Expertise.objects.create(specialism=Specialism.objects.get(name="Local leader of education"), person=leader)
+    Expertise.objects.create(
+        specialism=Specialism.objects.get_or_create(
+            name="Local leader of education", defaults={"kind": "designation", "abbreviation": "LLE"}
+        )[0],
+        person=leader,
+    )
     today = timezone.localdate().isoformat()
 
     # The head of Darnhall asks for support.
