@@ -50,11 +50,12 @@ def member_count(partnership) -> int:
 COUNT_LIMIT = 1000  # a filtered list counts this far; past it, narrow the filters
 
 
-def bounded_count(schools) -> tuple[int, bool]:
-    """(count, exact): counts matches up to COUNT_LIMIT, so a broad filter over 25,000
-    schools stops early instead of joining every row."""
-    found = schools.order_by()[: COUNT_LIMIT + 1].count()
-    return min(found, COUNT_LIMIT), found <= COUNT_LIMIT
+def bounded_count(schools) -> tuple[int, bool, int]:
+    """(count, exact, limit): counts matches up to COUNT_LIMIT, so a broad filter over
+    25,000 schools stops early instead of joining every row."""
+    limit = COUNT_LIMIT
+    found = schools.order_by()[: limit + 1].count()
+    return min(found, limit), found <= limit, limit
 
 
 class TwoEndedPaginator(Paginator):

@@ -110,6 +110,10 @@ class School(models.Model):
         return reverse("schools:school_detail", args=[self.pk])
 
     @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, self.locality, self.town, self.postcode) if part)
+
+    @property
     def size_band(self) -> str:
         return size_band_of(self.number_of_pupils)
 

@@ -77,7 +77,7 @@ def run_gias_import(self, job_id: int) -> None:
         raise
     refused = result.error_count and not job.skip_bad_rows
     if refused:
-        message = f"Nothing was imported: {result.error_count} bad rows. Correct them, or choose to skip bad rows."
+        message = f"Nothing was imported: {result.bad_rows_text}. Correct them, or choose to skip bad rows."
     elif job.dry_run:
         message = f"Dry run: {result.summary} Nothing was written."
     else:

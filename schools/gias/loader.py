@@ -36,16 +36,20 @@ class ImportResult:
             self.errors.extend(errors[:room])
 
     @property
+    def bad_rows_text(self) -> str:
+        return f"{self.error_count:,} bad row{'s' if self.error_count != 1 else ''}"
+
+    @property
     def summary(self) -> str:
         verb = "Would create" if not self.written else "Created"
         text = (
-            f"{verb} {self.created} and {'update' if not self.written else 'updated'} {self.updated} schools "
-            f"with {self.pupil_counts} pupil counts from {self.rows_read} rows"
+            f"{verb} {self.created:,} and {'update' if not self.written else 'updated'} {self.updated:,} schools "
+            f"with {self.pupil_counts:,} pupil counts from {self.rows_read:,} rows"
         )
         if self.skipped:
-            text += f" ({self.skipped} left out by the filters or blank)"
+            text += f" ({self.skipped:,} left out by the filters or blank)"
         if self.error_count:
-            text += f"; {self.error_count} bad row{'s' if self.error_count != 1 else ''}"
+            text += f"; {self.bad_rows_text}"
         return text + "."
 
 

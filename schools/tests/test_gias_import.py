@@ -211,7 +211,7 @@ def test_the_management_command_imports_a_generated_extract_and_reports_bad_rows
     bad = tmp_path / "bad.csv"
     bad.write_bytes(gias_bytes([row(**{"URN": "oops"})]))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="Nothing was imported: 1 bad rows"):
+    with pytest.raises(CommandError, match="Nothing was imported: 1 bad row\\. "):
         call_command("import_gias", str(bad), stdout=io.StringIO(), stderr=err)
     assert "Row 2, URN" in err.getvalue()
 

@@ -12,7 +12,7 @@ from partnership.current import get_partnership
 from partnership.permissions import has_role, require
 
 from ..forms import SORTS, AddSchoolForm, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
-from ..listing import COUNT_LIMIT, TwoEndedPaginator, bounded_count, filter_options, member_count
+from ..listing import TwoEndedPaginator, bounded_count, filter_options, member_count
 from ..models import Expertise, PartnershipMembership, Person, PupilCount, School
 from ..permissions import can_edit_school, can_manage_schools
 from ..services import add_school_to_partnership, record_leaving, save_school_contacts
@@ -45,10 +45,11 @@ def school_list(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     form, schools = _filtered(request, partnership)
     paginator = TwoEndedPaginator(schools.values(*LIST_FIELDS), PER_PAGE)
+    limit = None
     if form.is_valid() and not form.narrows():
         paginator.count = member_count(partnership)
     else:
-        paginator.count, paginator.exact = bounded_count(schools)
+        paginator.count, paginator.exact, limit = bounded_count(schools)
     page = paginator.get_page(request.GET.get("page"))
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
     return render(
@@ -62,7 +63,7 @@ def school_list(request, partnership_slug):
             "sort_query": query_without(request, "page", "sort"),
             "sort": sort,
             "count_is_exact": paginator.exact,
-            "count_limit": COUNT_LIMIT,
+            "count_limit": limit,
             "sort_label": SORTS[sort][1],
             "can_manage": can_manage_schools(request.user, partnership),
             "export_query": query_without(request, "page"),
@@ -137,7 +138,6 @@ def school_detail(request, pk):
             "leave_ids": {m.pk for m in coordinated},
             "can_edit": can_edit,
             "expertise_form": ExpertiseForm() if can_edit else None,
-            "is_member_reader": partnership is not None and has_role(request.user, partnership),
         },
     )
 

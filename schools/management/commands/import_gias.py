@@ -47,5 +47,5 @@ class Command(BaseCommand):
         if result.error_count > len(result.errors):
             self.stderr.write(f"... and more: {result.error_count} bad rows in all.")
         if result.error_count and not options["skip_bad_rows"]:
-            raise CommandError(f"Nothing was imported: {result.error_count} bad rows. {result.summary}")
+            raise CommandError(f"Nothing was imported: {result.bad_rows_text}. {result.summary}")
         self.stdout.write(result.summary + ("" if result.written else " Nothing was written (dry run)."))
