@@ -38,6 +38,10 @@ def can_see_support_request(user, support_request) -> bool:
     )
 
 
+def can_withdraw_request(user, support_request) -> bool:
+    return is_coordinator(user, support_request.partnership_id) or is_head_of(user, support_request.school_id)
+
+
 def can_see_agreement(user, agreement) -> bool:
     return (
         reads_everything(user, agreement.partnership_id)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("improvement/support/requests/<int:pk>/", support.request_detail, name="request_detail"),
     path("improvement/support/requests/<int:pk>/match/", support.request_match, name="request_match"),
     path("improvement/support/requests/<int:pk>/agree/", support.request_agree, name="request_agree"),
+    path("improvement/support/requests/<int:pk>/withdraw/", support.request_withdraw, name="request_withdraw"),
     path("improvement/support/agreements/<int:pk>/", support.agreement_detail, name="agreement_detail"),
     path("improvement/support/agreements/<int:pk>/visits/", support.agreement_visit, name="agreement_visit"),
     path("improvement/support/agreements/<int:pk>/reviews/", support.agreement_review, name="agreement_review"),

@@ -12,7 +12,15 @@ from .peer import (
     update_follow_up,
 )
 from .plan import add_priority, approve_plan, create_plan, record_priority_update
-from .support import agree_support, close_agreement, log_visit, match_request, raise_request, record_review
+from .support import (
+    agree_support,
+    close_agreement,
+    log_visit,
+    match_request,
+    raise_request,
+    record_review,
+    withdraw_request,
+)
 from .surveys import add_question, close_survey, create_survey, send_survey, submit_response
 
 __all__ = [
@@ -42,4 +50,5 @@ __all__ = [
     "submit_response",
     "suggest_groups",
     "update_follow_up",
+    "withdraw_request",
 ]

@@ -54,6 +54,20 @@ def match_request(*, support_request, provider_school, provider_person=None, act
     return support_request
 
 
+@transaction.atomic
+def withdraw_request(*, support_request, reason: str, actor) -> SupportRequest:
+    """A request not yet agreed can be withdrawn (the need was met another way)."""
+    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if support_request.status not in (SupportRequest.Status.RAISED, SupportRequest.Status.MATCHED):
+        raise ValidationError("Only a request that has not been agreed can be withdrawn.")
+    if not reason.strip():
+        raise ValidationError("Say why the request is withdrawn.")
+    support_request.status = SupportRequest.Status.WITHDRAWN
+    support_request.save(update_fields=["status"])
+    record(actor=actor, verb="improvement.support.withdrawn", target=support_request, data={"reason": reason.strip()})
+    return support_request
+
+
 def _positive(value, what, places) -> Decimal:
     try:
         amount = Decimal(value)

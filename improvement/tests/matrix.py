@@ -139,6 +139,14 @@ CASES = [
             "paid_to": w.other_school.pk,
         },
     ),
+    # A missing reason is refused with the page shown again (200) to those allowed to withdraw.
+    Case(
+        "improvement:request_withdraw",
+        statuses(404, anonymous=302, head=200, la_officer=403, coordinator=200),
+        args=_pk("raised"),
+        method="post",
+        data=lambda w: {"reason": ""},
+    ),
     Case("improvement:agreement_detail", BOTH_HEADS_READ, args=_pk("agreement")),
     Case(
         "improvement:agreement_visit",

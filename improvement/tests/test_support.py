@@ -103,3 +103,14 @@ def test_visits_are_logged_by_the_supporting_schools_head_and_shown_with_days_us
     client.post(url, {"visited_on": timezone.localdate().isoformat(), "days_used": "1.5", "notes": "Learning walk"})
     page = client.get(reverse("improvement:agreement_detail", args=[improvement.agreement.pk])).content.decode()
     assert "Learning walk" in page and "1.5 used" in page
+
+
+def test_a_head_withdraws_their_schools_request_before_it_is_agreed(client, world, improvement):
+    client.force_login(world.user("head"))
+    url = reverse("improvement:request_withdraw", args=[improvement.raised.pk])
+    assert "Say why the request is withdrawn." in client.post(url, {"reason": " "}).content.decode()
+    client.post(url, {"reason": "The LA adviser is helping instead."})
+    improvement.raised.refresh_from_db()
+    assert improvement.raised.status == SupportRequest.Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        services.withdraw_request(support_request=improvement.agreement.request, reason="late", actor=None)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,6 +89,9 @@ def _render_request(request, support_request, **forms):
         "support_request": support_request,
         "providers": providers,
         "is_coordinator": is_coordinator,
+        "can_withdraw": rules.can_withdraw_request(request.user, support_request)
+        and support_request.status in (SupportRequest.Status.RAISED, SupportRequest.Status.MATCHED),
+        "withdraw_error": forms.get("withdraw_error", ""),
         "match_form": forms.get("match_form") or MatchForm(providers=providers),
         "agreement_form": forms.get("agreement_form")
         or AgreementForm(
@@ -142,6 +146,21 @@ def request_agree(request, pk):
             messages.success(request, "Support agreed.")
             return redirect(agreement)
     return _render_request(request, support_request, agreement_form=form)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    support_request = _request_for(request, pk)
+    require(rules.can_withdraw_request(request.user, support_request))
+    try:
+        services.withdraw_request(
+            support_request=support_request, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except ValidationError as error:
+        return _render_request(request, support_request, withdraw_error=" ".join(error.messages))
+    messages.success(request, "Request withdrawn.")
+    return redirect(support_request)
 
 
 def _agreement_for(request, pk) -> SupportAgreement:
