@@ -31,3 +31,9 @@ def test_news_is_posted_by_the_coordinator_and_shown_to_members(client, world):
     client.force_login(world.user("staff"))
     page = client.get(reverse("partnership_dashboard", args=[world.partnership.slug])).content.decode()
     assert "Whole-town INSET" in page
+
+
+def test_reminders_and_the_digest_are_registered_as_beat_jobs(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["improvement-survey-reminders"]["task"] == "improvement.tasks.send_survey_reminders"
+    assert schedule["improvement-news-digest"]["task"] == "improvement.tasks.send_news_digests"
