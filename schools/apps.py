@@ -6,18 +6,30 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and people"
 
     def ready(self):
+        from partnership.permissions import has_role
         from partnership.registry import (
             DashboardPanel,
             DemoSeeder,
+            NavItem,
+            ReportSection,
             register_dashboard_panel,
             register_demo_seeder,
+            register_nav,
+            register_report_section,
             registry,
         )
 
-        from . import dashboard, demo
+        from . import dashboard, demo, report
         from .models import School
 
         registry.schools_in = School.objects.in_partnership
+        register_nav(
+            NavItem(
+                "Schools", "schools:school_list", lambda user, p: has_role(user, p), order=10, also_under="/schools/"
+            )
+        )
+        register_nav(NavItem("People", "schools:person_list", lambda user, p: has_role(user, p), order=12))
+        register_nav(NavItem("Expertise", "schools:expertise_search", lambda user, p: has_role(user, p), order=14))
         register_dashboard_panel(
             DashboardPanel(
                 "schools",
@@ -26,6 +38,16 @@ class SchoolsConfig(AppConfig):
                 dashboard.schools_panel,
                 order=10,
                 width="col-lg-7",
+            )
+        )
+        register_report_section(
+            ReportSection(
+                key="schools",
+                title="Schools",
+                template="schools/report_section.html",
+                data=report.schools_section,
+                order=10,
+                csv_tables=report.schools_csv,
             )
         )
         register_demo_seeder(DemoSeeder("schools", demo.seed, order=10))

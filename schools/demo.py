@@ -197,6 +197,7 @@ def seed(partnership, accounts):
         School.objects.filter(pk=school.pk).update(governing_body=body)
         schools[name] = school
 
+    seed_expertise(schools, partnership)
     darnhall = schools["Darnhall Primary School"]
     head, teacher = accounts.get("head"), accounts.get("teacher")
     if head is not None:
@@ -215,3 +216,70 @@ def seed(partnership, accounts):
             },
         )
     return schools
+
+
+# school, specialism, details
+SCHOOL_EXPERTISE = [
+    ("Darnhall Primary School", "Early reading and phonics", "Phonics lead runs open mornings each half term."),
+    ("Darnhall Primary School", "Nurture group", "Six-place nurture group, Key Stage 1."),
+    ("Hebden Green Community School", "Special educational needs (SEN)", "Outreach for complex needs and PMLD."),
+    ("Oaklands School", "Behaviour and attendance", "Outreach for social, emotional and mental health needs."),
+    ("Willow Wood Community Primary School", "Resource base", "Resource base for speech, language and communication."),
+    ("Wharton CofE Junior School", "Mathematics", "Maths hub mastery specialist school."),
+    ("Leaf Lane Nursery and Infant School", "Early years", "Nursery from two years; EYFS network host."),
+    ("Over Hall Community Primary School", "Forest school", "Forest school leader; shares the site."),
+    ("Winsford High School Federation", "English as an additional language", "EAL coordinator for the federation."),
+]
+# school, first name, last name, job role, specialism or designation, details
+PEOPLE_EXPERTISE = [
+    ("Grange Primary School", "David", "Pryce", "Headteacher", "Local leader of education", "Supports new heads."),
+    ("Hebden Green Community School", "Gareth", "Evans", "Headteacher", "National leader of education", ""),
+    ("Darnhall Primary School", "Nadia", "Shah", "SENCO", "Special educational needs (SEN)", "Joint SENCO network."),
+    ("Willow Wood Community Primary School", "Tom", "Kershaw", "Maths lead", "Specialist leader of education", ""),
+]
+
+
+def seed_expertise(schools: dict, partnership) -> None:
+    from .models import Expertise, Specialism
+
+    specialisms = {s.name: s for s in Specialism.objects.all()}
+    for school_name, specialism, details in SCHOOL_EXPERTISE:
+        Expertise.objects.get_or_create(
+            specialism=specialisms[specialism], school=schools[school_name], defaults={"details": details}
+        )
+    for school_name, first, last, job_role, specialism, details in PEOPLE_EXPERTISE:
+        person, _ = Person.objects.get_or_create(
+            school=schools[school_name],
+            first_name=first,
+            last_name=last,
+            defaults={"job_role": job_role, "kind": Person.Kind.STAFF},
+        )
+        Expertise.objects.get_or_create(
+            specialism=specialisms[specialism], person=person, defaults={"details": details}
+        )
+    chair = Person.objects.filter(governing_body__schools=schools["St Chad's CofE Primary School"]).first()
+    if chair is not None:
+        Expertise.objects.get_or_create(
+            specialism=specialisms["National leader of governance"], person=chair, defaults={"details": ""}
+        )
+    officer, _ = Person.objects.get_or_create(
+        partnership=partnership,
+        first_name="Joanne",
+        last_name="Whitley",
+        defaults={
+            "kind": Person.Kind.LA_OFFICER,
+            "job_role": "School improvement adviser",
+            "organisation": partnership.local_authority.name,
+            "email": "joanne.whitley@cheshirewestandchester.example.org",
+        },
+    )
+    Person.objects.get_or_create(
+        partnership=partnership,
+        first_name="Mark",
+        last_name="Hurst",
+        defaults={
+            "kind": Person.Kind.EXTERNAL,
+            "job_role": "Educational psychologist",
+            "organisation": "Mid Cheshire Psychology Service",
+        },
+    )

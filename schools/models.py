@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,11 @@ class SchoolQuerySet(models.QuerySet):
             partnership_memberships__joined_on__lte=day,
         )
 
+    def with_pupils_on(self, day):
+        """Annotates `pupils_on_day`: the latest census count on or before `day`."""
+        latest = PupilCount.objects.filter(school=OuterRef("pk"), counted_on__lte=day).order_by("-counted_on")
+        return self.annotate(pupils_on_day=Subquery(latest.values("pupils")[:1]))
+
     def for_user(self, user):
         """Schools that belong, or belonged, to a partnership the user can see."""
         return self.filter(
@@ -25,6 +30,12 @@ class SchoolQuerySet(models.QuerySet):
                 "school_id"
             )
         )
+
+
+class GoverningBodyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Governing bodies of schools in partnerships the user can see."""
+        return self.filter(pk__in=School.objects.for_user(user).values("governing_body_id"))
 
 
 class GoverningBody(models.Model):
@@ -36,11 +47,16 @@ class GoverningBody(models.Model):
     )
     clerk_email = models.EmailField(blank=True, help_text="Where papers for the governing body are sent.")
 
+    objects = GoverningBodyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("schools:governing_body_detail", args=[self.pk])
 
 
 class School(models.Model):
@@ -51,14 +67,14 @@ class School(models.Model):
     la_code = models.CharField("LA code", max_length=3, blank=True, db_index=True)
     la_name = models.CharField("local authority", max_length=120, blank=True)
     establishment_number = models.CharField(max_length=10, blank=True)
-    name = models.CharField(max_length=200, db_index=True)
-    type_of_establishment = models.CharField(max_length=120, blank=True, db_index=True)
+    name = models.CharField(max_length=200)
+    type_of_establishment = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=60, blank=True)
-    phase = models.CharField("phase of education", max_length=60, blank=True, db_index=True)
+    phase = models.CharField("phase of education", max_length=60, blank=True)
     statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
     statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    religious_character = models.CharField(max_length=120, blank=True, db_index=True)
-    number_of_pupils = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    religious_character = models.CharField(max_length=120, blank=True)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
     pupils_counted_on = models.DateField("date of the pupil count", null=True, blank=True)
     street = models.CharField(max_length=200, blank=True)
     locality = models.CharField(max_length=200, blank=True)
@@ -66,8 +82,10 @@ class School(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     telephone = models.CharField(max_length=30, blank=True)
     website = models.CharField(max_length=200, blank=True)
+    email = models.EmailField("contact e-mail", blank=True, help_text="Not in GIAS: kept by the school.")
     head_name = models.CharField("headteacher", max_length=200, blank=True)
-    trust_name = models.CharField("trust or federation", max_length=200, blank=True)
+    trust_name = models.CharField("trust", max_length=200, blank=True)
+    federation_name = models.CharField("federation", max_length=200, blank=True)
     governing_body = models.ForeignKey(
         GoverningBody, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
     )
@@ -77,6 +95,13 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name", "urn"]
+        # Every sort of the school list ends in the primary key, so each has an index to walk
+        # (URN is unique already). Few indexes: each one slows the national import down.
+        indexes = [
+            models.Index(fields=["name", "id"], name="school_name_id"),
+            models.Index(fields=["number_of_pupils", "id"], name="school_pupils_id"),
+            models.Index(fields=["phase", "name", "id"], name="school_phase_name_id"),
+        ]
 
     def __str__(self):
         return self.name
@@ -85,10 +110,44 @@ class School(models.Model):
         return reverse("schools:school_detail", args=[self.pk])
 
     @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, self.locality, self.town, self.postcode) if part)
+
+    @property
+    def size_band(self) -> str:
+        return size_band_of(self.number_of_pupils)
+
+    @property
     def age_range(self) -> str:
         if self.statutory_low_age is None or self.statutory_high_age is None:
             return ""
         return f"{self.statutory_low_age}–{self.statutory_high_age}"
+
+
+SIZE_BANDS = [
+    # key, label, lowest, highest (inclusive; None = open)
+    ("small", "Up to 100 pupils", 0, 100),
+    ("medium", "101 to 250 pupils", 101, 250),
+    ("large", "251 to 500 pupils", 251, 500),
+    ("very-large", "More than 500 pupils", 501, None),
+]
+
+
+def size_band_of(pupils: int | None) -> str:
+    if pupils is None:
+        return ""
+    for _key, label, low, high in SIZE_BANDS:
+        if pupils >= low and (high is None or pupils <= high):
+            return label
+    return ""
+
+
+def pupils_on(school, day) -> int | None:
+    """The school's pupil count at `day`: the latest census on or before it (None if none)."""
+    count = (
+        PupilCount.objects.filter(school=school, counted_on__lte=day).order_by("-counted_on").values("pupils").first()
+    )
+    return count["pupils"] if count else None
 
 
 class PupilCount(models.Model):
@@ -101,6 +160,7 @@ class PupilCount(models.Model):
 
     class Meta:
         ordering = ["school", "-counted_on"]
+        indexes = [models.Index(fields=["school", "-counted_on"], name="pupilcount_school_latest")]
         constraints = [models.UniqueConstraint(fields=["school", "counted_on"], name="one_pupil_count_per_school_date")]
 
     def __str__(self):
@@ -114,7 +174,8 @@ class PartnershipMembershipQuerySet(models.QuerySet):
 
 
 class PartnershipMembership(models.Model):
-    """A school's membership of a partnership. A school can be in several."""
+    """A school's membership of a partnership. A school can be in several. Leaving sets
+    `left_on` (and `notice_given_on`); rows are never deleted, so history stays."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="school_memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="partnership_memberships")
@@ -139,6 +200,11 @@ class PartnershipMembership(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def in_partnership(self, partnership):
+        """People of the partnership itself and of its current member schools."""
+        schools = School.objects.in_partnership(partnership).values("pk")
+        return self.filter(Q(partnership=partnership) | Q(school__in=schools))
+
     def for_user(self, user):
         ids = visible_partnership_ids(user)
         return self.filter(
@@ -192,6 +258,121 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self):
+        return reverse("schools:person_detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Specialism(models.Model):
+    """One entry of the expertise vocabulary: a specialism (SEN, early reading), a
+    designation (NLE, SLE) or a provision (resource base, nurture group). Kept as data so
+    a partnership can add its own words."""
+
+    class Kind(models.TextChoices):
+        SPECIALISM = "specialism", "Specialism"
+        DESIGNATION = "designation", "Designation"
+        PROVISION = "provision", "Provision"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SPECIALISM, db_index=True)
+    abbreviation = models.CharField(max_length=12, blank=True, help_text="For example NLE.")
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
+class ExpertiseQuerySet(models.QuerySet):
+    def in_partnership(self, partnership, day=None):
+        """Expertise of the partnership's current schools and of people at them or in it."""
+        schools = School.objects.in_partnership(partnership, day).values("pk")
+        return self.filter(Q(school__in=schools) | Q(person__school__in=schools) | Q(person__partnership=partnership))
+
+    def providers_of(self, partnership, specialism):
+        """Who in the partnership offers `specialism` (a Specialism or its id)."""
+        return self.in_partnership(partnership).filter(specialism=specialism)
+
+    def for_user(self, user):
+        ids = visible_partnership_ids(user)
+        members = PartnershipMembership.objects.filter(partnership_id__in=ids).values("school_id")
+        return self.filter(Q(school__in=members) | Q(person__school__in=members) | Q(person__partnership_id__in=ids))
+
+
+class Expertise(models.Model):
+    """A school or a person offering a specialism, designation or provision to others."""
+
+    specialism = models.ForeignKey(Specialism, on_delete=models.PROTECT, related_name="offers")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="expertise")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="expertise")
+    details = models.CharField(max_length=300, blank=True, help_text="What is on offer, and for whom.")
+    added_on = models.DateField(default=timezone.localdate)
+
+    objects = ExpertiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["specialism__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, person__isnull=True) | Q(school__isnull=True, person__isnull=False),
+                name="expertise_of_a_school_or_a_person",
+            ),
+            models.UniqueConstraint(fields=["specialism", "school"], name="one_expertise_per_school_specialism"),
+            models.UniqueConstraint(fields=["specialism", "person"], name="one_expertise_per_person_specialism"),
+        ]
+
+    def __str__(self):
+        return f"{self.specialism}: {self.school or self.person}"
+
+    @property
+    def provider(self):
+        return self.school or self.person
+
+
+class ImportJob(models.Model):
+    """A GIAS extract uploaded by a coordinator and imported by a Celery task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="gias_imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    original_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=300, help_text="The file in private storage.")
+    size = models.PositiveBigIntegerField(default=0)
+    la_codes = models.CharField(max_length=200, blank=True, help_text="Only rows of these LA codes, if any.")
+    skip_bad_rows = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    pupil_counts = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors: [row, field, message].")
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("schools:import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -1,0 +1,86 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from funding.models import Grant, GrantCondition
+from funding.services import add_grant
+from improvement import services
+from improvement.tests.factories import funding_year_covering_today
+
+
+def _held_grant(world, condition=GrantCondition.BUSINESS_PLAN_APPROVED):
+    return add_grant(
+        partnership=world.partnership,
+        funding_year=funding_year_covering_today(world.partnership),
+        name="Start-up funding",
+        amount="20000.00",
+        condition=condition,
+        actor=world.user("coordinator"),
+    )
+
+
+def test_approving_the_business_plan_records_the_decision_and_releases_the_start_up_grant(client, world, improvement):
+    grant = _held_grant(world)
+    client.force_login(world.user("coordinator"))
+    today = timezone.localdate()
+    response = client.post(
+        reverse("improvement:plan_approve", args=[improvement.plan.pk]),
+        {"approved_on": today.isoformat(), "minute_ref": "STR/24/07", "meeting": "Strategic committee"},
+        follow=True,
+    )
+    assert "1 grant held for the business plan released" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.released_on == today and "STR/24/07" in grant.release_note
+    improvement.plan.refresh_from_db()
+    assert improvement.plan.approved_by == world.user("coordinator")
+    assert improvement.plan.approval_minute_ref == "STR/24/07"
+    with pytest.raises(ValidationError, match="already approved"):
+        services.approve_plan(plan=improvement.plan, approved_on=today, minute_ref="again", actor=None)
+
+
+def test_approving_a_development_plan_releases_nothing(world):
+    grant = _held_grant(world)
+    today = timezone.localdate()
+    plan = services.create_plan(
+        partnership=world.partnership,
+        title="Development plan",
+        kind="development",
+        starts_on=today,
+        ends_on=today + timedelta(days=300),
+        actor=None,
+    )
+    services.add_priority(plan=plan, title="Reading", baseline="a", target="b", actor=None)
+    assert services.approve_plan(plan=plan, approved_on=today, minute_ref="1", actor=None) == []
+    assert Grant.objects.get(pk=grant.pk).is_held
+
+
+def test_a_plan_without_a_minute_reference_is_not_approved(client, world, improvement):
+    client.force_login(world.user("coordinator"))
+    response = client.post(
+        reverse("improvement:plan_approve", args=[improvement.plan.pk]), {"approved_on": "2026-01-01", "minute_ref": ""}
+    )
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    improvement.plan.refresh_from_db()
+    assert improvement.plan.approved_on is None
+
+
+def test_the_priority_history_shows_what_changed_when(client, world, improvement):
+    today = timezone.localdate()
+    services.record_priority_update(
+        priority=improvement.priority,
+        reviewed_on=today - timedelta(days=40),
+        rag="red",
+        commentary="Delayed",
+        actor=None,
+    )
+    services.record_priority_update(
+        priority=improvement.priority, reviewed_on=today, rag="green", commentary="Back on track", actor=None
+    )
+    client.force_login(world.user("staff"))
+    page = client.get(reverse("improvement:priority_detail", args=[improvement.priority.pk])).content.decode()
+    assert page.index("Back on track") < page.index("Delayed")
+    plan_page = client.get(reverse("improvement:plan_detail", args=[improvement.plan.pk])).content.decode()
+    assert "Green" in plan_page

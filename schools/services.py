@@ -1,0 +1,143 @@
+"""Writes to schools, memberships, people and expertise: one transaction and one audit
+row each."""
+
+from datetime import date
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.audit import record
+
+from .listing import registry_changed
+from .models import Expertise, ImportJob, PartnershipMembership, Person, School
+
+
+@transaction.atomic
+def add_school_to_partnership(*, partnership, school: School, joined_on: date, actor) -> PartnershipMembership:
+    # Lock the school so two coordinators adding it at once cannot create two memberships.
+    School.objects.select_for_update().get(pk=school.pk)
+    open_membership = PartnershipMembership.objects.filter(
+        partnership=partnership, school=school, left_on__isnull=True
+    ).first()
+    if open_membership is not None:
+        raise ValidationError(f"{school.name} is already a member (since {open_membership.joined_on:%d %B %Y}).")
+    last = PartnershipMembership.objects.filter(partnership=partnership, school=school).order_by("-left_on").first()
+    if last is not None and last.left_on > joined_on:
+        raise ValidationError(f"{school.name} left on {last.left_on:%d %B %Y}; it can only rejoin after that.")
+    membership = PartnershipMembership.objects.create(partnership=partnership, school=school, joined_on=joined_on)
+    transaction.on_commit(registry_changed)
+    record(
+        actor=actor,
+        verb="schools.membership.joined",
+        target=membership,
+        partnership=partnership,
+        data={"school": school.urn, "joined_on": joined_on.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def record_leaving(*, membership_id: int, notice_given_on: date | None, left_on: date, actor) -> PartnershipMembership:
+    """A school leaves: the membership keeps its history and gains an end date."""
+    membership = PartnershipMembership.objects.select_for_update().select_related("school").get(pk=membership_id)
+    if membership.left_on is not None:
+        raise ValidationError(f"{membership.school.name} already left on {membership.left_on:%d %B %Y}.")
+    if left_on < membership.joined_on:
+        raise ValidationError(f"The leaving date is before the school joined ({membership.joined_on:%d %B %Y}).")
+    if notice_given_on is not None and notice_given_on > left_on:
+        raise ValidationError("Notice is given on or before the leaving date.")
+    membership.left_on = left_on
+    membership.notice_given_on = notice_given_on
+    membership.save(update_fields=["left_on", "notice_given_on"])
+    transaction.on_commit(registry_changed)
+    record(
+        actor=actor,
+        verb="schools.membership.left",
+        target=membership,
+        partnership=membership.partnership,
+        data={"left_on": left_on.isoformat(), "notice_given_on": notice_given_on and notice_given_on.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def save_school_contacts(*, form, actor, partnership=None) -> School:
+    school = form.save()
+    record(
+        actor=actor,
+        verb="schools.school.contacts_changed",
+        target=school,
+        partnership=partnership,
+        data={"fields": sorted(form.changed_data)},
+    )
+    return school
+
+
+@transaction.atomic
+def save_person(*, form, actor, partnership=None) -> Person:
+    person = form.save()
+    record(actor=actor, verb="schools.person.saved", target=person, partnership=partnership, data={})
+    return person
+
+
+@transaction.atomic
+def add_expertise(*, specialism, details: str, actor, school=None, person=None, partnership=None) -> Expertise:
+    if (school is None) == (person is None):
+        raise ValueError("Expertise belongs to a school or to a person.")
+    expertise, created = Expertise.objects.get_or_create(
+        specialism=specialism, school=school, person=person, defaults={"details": details}
+    )
+    if not created:
+        expertise.details = details
+        expertise.save(update_fields=["details"])
+    record(
+        actor=actor,
+        verb="schools.expertise.added",
+        target=expertise,
+        partnership=partnership,
+        data={"specialism": specialism.name},
+    )
+    return expertise
+
+
+@transaction.atomic
+def remove_expertise(*, expertise: Expertise, actor, partnership=None) -> None:
+    record(
+        actor=actor,
+        verb="schools.expertise.removed",
+        target=expertise,
+        partnership=partnership,
+        data={"specialism": expertise.specialism.name, "of": str(expertise.provider)},
+    )
+    expertise.delete()
+
+
+@transaction.atomic
+def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool, dry_run: bool, actor) -> ImportJob:
+    """Keeps the upload in private storage and queues the import."""
+    from .tasks import run_gias_import
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    stored_name = storages["private"].save(f"gias/{partnership.slug}-{stamp}.csv", upload)
+    job = ImportJob.objects.create(
+        partnership=partnership,
+        uploaded_by=actor,
+        original_name=upload.name[:200],
+        stored_name=stored_name,
+        size=upload.size,
+        la_codes=la_codes,
+        skip_bad_rows=skip_bad_rows,
+        dry_run=dry_run,
+    )
+    record(
+        actor=actor,
+        verb="schools.gias.uploaded",
+        target=job,
+        partnership=partnership,
+        data={"file": job.original_name, "size": job.size},
+    )
+    transaction.on_commit(partial(run_gias_import.delay, job.pk))
+    return job

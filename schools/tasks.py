@@ -1,0 +1,96 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.core.files.storage import storages
+from django.db import OperationalError
+from django.utils import timezone
+
+from .gias import Filters, GiasFileError, import_gias
+from .models import ImportJob
+
+Status = ImportJob.Status
+
+
+def progress_key(job_id: int) -> str:
+    return f"schools:gias-import:{job_id}:progress"
+
+
+def job_progress(job: ImportJob) -> dict:
+    """Rows and bytes read so far. The import runs in one transaction, so its progress
+    goes through the cache, where the page can see it before the commit."""
+    return cache.get(progress_key(job.pk)) or {"rows": job.rows_read, "bytes": job.size if job.is_finished else 0}
+
+
+class _CountingLines:
+    """The file's lines, counting the bytes handed out."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.bytes = 0
+
+    def __iter__(self):
+        for line in self.binary:
+            self.bytes += len(line)
+            yield line
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def run_gias_import(self, job_id: int) -> None:
+    # Claim: one worker moves QUEUED -> RUNNING; a duplicate delivery updates 0 rows.
+    if not ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    ):
+        return
+    job = ImportJob.objects.select_related("partnership", "uploaded_by").get(pk=job_id)
+    filters = Filters(la_codes={code for code in job.la_codes.split() if code})
+    try:
+        with storages["private"].open(job.stored_name, "rb") as binary:
+            lines = _CountingLines(binary)
+
+            def progress(rows):
+                cache.set(progress_key(job_id), {"rows": rows, "bytes": lines.bytes}, 3600)
+
+            result = import_gias(
+                lines,
+                filters=filters,
+                skip_bad_rows=job.skip_bad_rows,
+                dry_run=job.dry_run,
+                source=job.original_name,
+                actor=job.uploaded_by,
+                partnership=job.partnership,
+                progress=progress,
+            )
+    except GiasFileError as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        return
+    except Exception as exc:
+        # A database blip is worth another go; anything else is shown on the page.
+        again = isinstance(exc, OperationalError) and self.request.retries < self.max_retries
+        ImportJob.objects.filter(pk=job_id).update(
+            status=Status.QUEUED if again else Status.FAILED,
+            message="The import stopped on an unexpected error; nothing was written.",
+            finished_at=None if again else timezone.now(),
+        )
+        if again:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        raise
+    refused = result.error_count and not job.skip_bad_rows
+    if refused:
+        message = f"Nothing was imported: {result.bad_rows_text}. Correct them, or choose to skip bad rows."
+    elif job.dry_run:
+        message = f"Dry run: {result.summary} Nothing was written."
+    else:
+        message = result.summary
+    ImportJob.objects.filter(pk=job_id).update(
+        status=Status.FAILED if refused else Status.DONE,
+        rows_read=result.rows_read,
+        created=result.created,
+        updated=result.updated,
+        skipped=result.skipped,
+        pupil_counts=result.pupil_counts,
+        error_count=result.error_count,
+        errors=[error.as_list() for error in result.errors],
+        message=message[:500],
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,154 @@
+"""Permission matrix rows for every URL of the schools app."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from partnership.tests.matrix import Case, members_read, only
+
+FIXED_EXPERTISE_PK = 990001
+
+
+def _slug(world):
+    return [world.partnership.slug]
+
+
+def _school(world):
+    return [world.school.pk]
+
+
+def _new_membership(world):
+    from .factories import MembershipFactory
+
+    return [MembershipFactory(partnership=world.partnership).pk]
+
+
+def _person(world):
+    from .factories import PersonFactory
+
+    return [PersonFactory(school=world.school, first_name="Priya", last_name="Nair").pk]
+
+
+def _governing_body(world):
+    from schools.models import GoverningBody
+
+    body = GoverningBody.objects.create(name="Governing body of Darnhall")
+    world.school.governing_body = body
+    world.school.save(update_fields=["governing_body"])
+    return [body.pk]
+
+
+def _import_job(world):
+    from schools.models import ImportJob
+
+    job = ImportJob.objects.create(partnership=world.partnership, original_name="edubase.csv", stored_name="x.csv")
+    return [job.pk]
+
+
+def _specialism_id():
+    from schools.models import Specialism
+
+    return Specialism.objects.get(abbreviation="SEN").pk
+
+
+def _expertise(world):
+    _recreate_expertise(world)
+    return [FIXED_EXPERTISE_PK]
+
+
+def _recreate_expertise(world):
+    """Each role gets to try removing the same offer, so it is put back before each try."""
+    from schools.models import Expertise
+
+    Expertise.objects.get_or_create(
+        pk=FIXED_EXPERTISE_PK, defaults={"school": world.school, "specialism_id": _specialism_id()}
+    )
+    return {}
+
+
+def _new_urn(world):
+    from .factories import SchoolFactory
+
+    return {"urn": SchoolFactory().urn, "joined_on": datetime.date(2026, 9, 1)}
+
+
+def _person_data(world):
+    return {"first_name": "Asha", "last_name": "Patel", "kind": "staff", "job_role": "SENCO", "school": world.school.pk}
+
+
+def _upload(world):
+    from schools.gias import gias_bytes
+
+    return {"file": SimpleUploadedFile("edubasealldata.csv", gias_bytes([]), content_type="text/csv")}
+
+
+def _contacts(world):
+    return {"telephone": "01606 123456", "head_name": "Mrs Helen Ashworth", "town": "Winsford"}
+
+
+CASES = [
+    Case("schools:school_list", members_read(), args=_slug),
+    Case("schools:school_export", members_read(), args=_slug),
+    Case("schools:school_add", only("coordinator"), args=_slug),
+    Case("schools:school_add", only("coordinator", ok=302), args=_slug, method="post", data=_new_urn, label="join"),
+    Case("schools:import_list", only("coordinator"), args=_slug),
+    Case("schools:import_list", only("coordinator", ok=302), args=_slug, method="post", data=_upload, label="upload"),
+    Case("schools:import_detail", only("coordinator"), args=_import_job),
+    Case("schools:import_progress", only("coordinator"), args=_import_job),
+    Case("schools:expertise_search", members_read(), args=_slug),
+    Case("schools:person_list", members_read(), args=_slug),
+    Case("schools:person_add", only("coordinator"), args=_slug),
+    Case("schools:person_add", only("coordinator", ok=302), args=_slug, method="post", data=_person_data, label="add"),
+    Case("schools:governing_body_list", members_read(), args=_slug),
+    Case("schools:governing_body_detail", members_read(), args=_governing_body),
+    Case("schools:school_detail", members_read(), args=_school),
+    Case("schools:school_edit", only("head", "coordinator"), args=_school),
+    Case(
+        "schools:school_edit",
+        only("head", "coordinator", ok=302),
+        args=_school,
+        method="post",
+        data=_contacts,
+        label="save",
+    ),
+    Case(
+        "schools:school_expertise_add",
+        only("head", "coordinator", ok=302),
+        args=_school,
+        method="post",
+        data=lambda world: {"specialism": _specialism_id(), "details": "Outreach"},
+    ),
+    Case(
+        "schools:expertise_remove",
+        only("head", "coordinator", ok=302),
+        args=_expertise,
+        method="post",
+        data=_recreate_expertise,
+    ),
+    Case("schools:membership_leave", only("coordinator"), args=_new_membership),
+    Case(
+        "schools:membership_leave",
+        only("coordinator", ok=302),
+        args=_new_membership,
+        method="post",
+        data=lambda world: {"left_on": "2026-12-18", "notice_given_on": "2026-09-01"},
+        label="leave",
+    ),
+    Case("schools:person_detail", members_read(), args=_person),
+    Case("schools:person_edit", only("head", "coordinator"), args=_person),
+    Case(
+        "schools:person_edit",
+        only("head", "coordinator", ok=302),
+        args=_person,
+        method="post",
+        data=_person_data,
+        label="save",
+    ),
+    Case(
+        "schools:person_expertise_add",
+        only("head", "coordinator", ok=302),
+        args=_person,
+        method="post",
+        data=lambda world: {"specialism": _specialism_id()},
+    ),
+]

@@ -1,0 +1,145 @@
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from schools.gias import gias_bytes
+from schools.models import ImportJob, School
+from schools.tasks import run_gias_import
+
+from .test_gias_import import row
+
+
+def upload(client, world, data: bytes, name="edubasealldata20260115.csv", **fields):
+    url = reverse("schools:import_list", args=[world.partnership.slug])
+    return client.post(url, {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **fields})
+
+
+def test_a_coordinator_uploads_an_extract_and_the_job_imports_it(world, sign_in, django_capture_on_commit_callbacks):
+    client = sign_in(world.user("coordinator"))
+    data = gias_bytes([row(), row(**{"URN": "111701", "EstablishmentName": "Ysgol Gynradd Élan"})])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, data, la_codes="896")
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.status, job.created, job.rows_read, job.pupil_counts) == ("done", 2, 2, 2)
+    assert School.objects.get(urn=111701).name == "Ysgol Gynradd Élan"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Created 2 and updated 0 schools" in page and "hx-trigger" not in page
+
+
+def test_an_extract_with_bad_rows_fails_with_a_row_numbered_report_on_the_page(
+    world, sign_in, django_capture_on_commit_callbacks
+):
+    client = sign_in(world.user("coordinator"))
+    data = gias_bytes([row(), row(**{"URN": "111701", "NumberOfPupils": "lots"})])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, world, data)
+
+    job = ImportJob.objects.get()
+    assert (
+        job.status == "failed"
+        and job.error_count == 1
+        and job.errors == [[3, "NumberOfPupils", "“lots” is not a whole number."]]
+    )
+    assert not School.objects.filter(urn__in=[111700, 111701]).exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Nothing was imported" in page and "NumberOfPupils" in page and '<th scope="row">3</th>' in page
+
+
+def test_a_file_that_is_not_gias_fails_with_a_clear_message(world, sign_in, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(sign_in(world.user("coordinator")), world, b"Name,Email\nHelen,helen@example.org\n")
+
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "does not look like a GIAS establishment file" in job.message
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("schools.xlsx", b"PK\x03\x04", "Upload the extract as a .csv file"),
+        ("schools.csv", b"PK\x03\x04\x00\x00", "This is not a CSV file"),
+        ("schools.csv", b"", "The submitted file is empty"),
+    ],
+)
+def test_uploads_of_the_wrong_type_are_refused_with_a_clear_message(world, sign_in, name, data, message):
+    response = upload(sign_in(world.user("coordinator")), world, data, name=name)
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused(world, sign_in, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+
+    response = upload(sign_in(world.user("coordinator")), world, gias_bytes([row()] * 10))
+
+    assert "the limit is 1000\xa0bytes" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_bad_la_codes_are_refused(world, sign_in):
+    response = upload(sign_in(world.user("coordinator")), world, gias_bytes([row()]), la_codes="896 Cheshire")
+
+    assert "Cheshire is not one" in response.content.decode()
+
+
+def test_the_progress_panel_polls_while_the_job_runs_and_stops_when_it_is_done(world, sign_in):
+    job = ImportJob.objects.create(partnership=world.partnership, original_name="big.csv", stored_name="x", size=1000)
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    client = sign_in(world.user("coordinator"))
+    url = reverse("schools:import_progress", args=[job.pk])
+
+    running = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(status="done", message="Created 5 and updated 0 schools.")
+    done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'hx-trigger="every 2s"' in running and "rows read so far" in running
+    assert "hx-trigger" not in done and "Created 5" in done and "<html" not in done
+
+
+def test_a_job_is_run_only_once_even_if_delivered_twice(world):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    name = storages["private"].save("gias/t.csv", ContentFile(gias_bytes([row()])))
+    job = ImportJob.objects.create(partnership=world.partnership, original_name="t.csv", stored_name=name)
+
+    run_gias_import(job.pk)
+    School.objects.filter(urn=111700).delete()
+    run_gias_import(job.pk)  # a duplicate delivery finds the job claimed and does nothing
+
+    job.refresh_from_db()
+    assert job.status == "done" and job.created == 1 and not School.objects.filter(urn=111700).exists()
+    assert job.finished_at.date() <= date.today()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_the_import_job(celery_worker_real, tmp_path):
+    import time
+
+    from conftest import build_world
+    from schools.gias import write_gias_csv
+    from schools.services import start_gias_import
+
+    world = build_world()
+    path = tmp_path / "edubasealldata.csv"
+    write_gias_csv(path, 300, start_urn=700000)
+    with open(path, "rb") as binary:
+        upload = SimpleUploadedFile("edubasealldata.csv", binary.read(), content_type="text/csv")
+    job = start_gias_import(
+        partnership=world.partnership, upload=upload, la_codes="", skip_bad_rows=False, dry_run=False, actor=None
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+    assert job.status == "done", job.message
+    assert job.created == 300 and School.objects.filter(urn__gte=700000).count() == 300
