@@ -173,7 +173,9 @@ def governing_body_edit(request, pk):
     partnership = use_partnership_of(request, list(memberships))
     require(partnership is not None and can_manage_schools(request.user, partnership))
     members = School.objects.in_partnership(partnership).order_by("name")
-    people = Person.objects.filter(Q(governing_body=body) | Q(school__governing_body=body)).order_by("last_name")
+    people = (
+        Person.objects.filter(Q(governing_body=body) | Q(school__governing_body=body)).distinct().order_by("last_name")
+    )
     form = GoverningBodyForm(request.POST or None, instance=body, schools=members, people=people)
     if request.method == "POST" and form.is_valid():
         save_governing_body(form=form, actor=request.user, partnership=partnership)
