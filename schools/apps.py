@@ -6,6 +6,8 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and people"
 
     def ready(self):
+        from datetime import timedelta
+
         from partnership.permissions import has_role
         from partnership.registry import (
             DashboardPanel,
@@ -15,6 +17,7 @@ class SchoolsConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_periodic_task,
             register_report_section,
             registry,
         )
@@ -51,3 +54,6 @@ class SchoolsConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder("schools", demo.seed, order=10))
+        register_periodic_task(
+            "schools: fail stale GIAS imports", "schools.tasks.fail_stale_gias_imports", timedelta(minutes=10)
+        )

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .models import SIZE_BANDS, Person, School, Specialism
+from .models import SIZE_BANDS, GoverningBody, Person, School, Specialism
 
 SORTS = {
     "name": ("name", "Name (A to Z)"),
@@ -169,3 +169,22 @@ class GiasUploadForm(forms.Form):
         if bad:
             raise forms.ValidationError(f"LA codes are three digits: {', '.join(bad)} is not one.")
         return " ".join(codes)
+
+
+class GoverningBodyForm(forms.ModelForm):
+    schools = forms.ModelMultipleChoiceField(
+        label="Schools it governs",
+        queryset=School.objects.none(),
+        help_text="More than one school makes a federation.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = GoverningBody
+        fields = ["name", "chair", "clerk_email"]
+
+    def __init__(self, *args, schools, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = schools
+        self.fields["schools"].initial = list(self.instance.schools.values_list("pk", flat=True))
+        self.fields["chair"].queryset = people

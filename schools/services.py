@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnership.audit import record
 
 from .listing import registry_changed
-from .models import Expertise, ImportJob, PartnershipMembership, Person, School
+from .models import Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
 
 
 @transaction.atomic
@@ -141,3 +141,24 @@ def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool
     )
     transaction.on_commit(partial(run_gias_import.delay, job.pk))
     return job
+
+
+@transaction.atomic
+def save_governing_body(*, form, actor, partnership) -> "GoverningBody":
+    """Saves the body and which schools it governs: ticking several makes a federation."""
+    body = form.save()
+    chosen = {school.pk for school in form.cleaned_data["schools"]}
+    offered = form.fields["schools"].queryset
+    School.objects.filter(pk__in=chosen).update(governing_body=body)
+    # Only schools the coordinator could choose from are let go of; others are not theirs.
+    School.objects.filter(governing_body=body, pk__in=offered.values("pk")).exclude(pk__in=chosen).update(
+        governing_body=None
+    )
+    record(
+        actor=actor,
+        verb="schools.governing_body.saved",
+        target=body,
+        partnership=partnership,
+        data={"schools": sorted(chosen), "chair": body.chair_id},
+    )
+    return body

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.core.cache import cache
 from django.core.files.storage import storages
@@ -92,5 +94,20 @@ def run_gias_import(self, job_id: int) -> None:
         error_count=result.error_count,
         errors=[error.as_list() for error in result.errors],
         message=message[:500],
+        finished_at=timezone.now(),
+    )
+
+
+STALE_AFTER_MINUTES = 20  # past Celery's hard time limit (15 minutes), the worker is gone
+
+
+@shared_task
+def fail_stale_gias_imports() -> int:
+    """A job left RUNNING by a worker that died wrote nothing (the import is one
+    transaction): say so on the page instead of showing it running for ever."""
+    cutoff = timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES)
+    return ImportJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).update(
+        status=Status.FAILED,
+        message="The import stopped when its worker did; nothing was written. Upload the file again.",
         finished_at=timezone.now(),
     )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("schools/people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("schools/people/<int:pk>/expertise/", expertise.person_expertise_add, name="person_expertise_add"),
     path("schools/governing-bodies/<int:pk>/", people.governing_body_detail, name="governing_body_detail"),
+    path("schools/governing-bodies/<int:pk>/edit/", people.governing_body_edit, name="governing_body_edit"),
     path("schools/imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("schools/imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
 ]

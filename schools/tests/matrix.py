@@ -101,6 +101,15 @@ CASES = [
     Case("schools:person_add", only("coordinator", ok=302), args=_slug, method="post", data=_person_data, label="add"),
     Case("schools:governing_body_list", members_read(), args=_slug),
     Case("schools:governing_body_detail", members_read(), args=_governing_body),
+    Case("schools:governing_body_edit", only("coordinator"), args=_governing_body),
+    Case(
+        "schools:governing_body_edit",
+        only("coordinator", ok=302),
+        args=_governing_body,
+        method="post",
+        data=lambda world: {"name": "Darnhall governors", "schools": [world.school.pk]},
+        label="save",
+    ),
     Case("schools:school_detail", members_read(), args=_school),
     Case("schools:school_edit", only("head", "coordinator"), args=_school),
     Case(

@@ -143,3 +143,21 @@ def test_a_real_celery_worker_runs_the_import_job(celery_worker_real, tmp_path):
         time.sleep(0.2)
     assert job.status == "done", job.message
     assert job.created == 300 and School.objects.filter(urn__gte=700000).count() == 300
+
+
+def test_a_job_left_running_by_a_dead_worker_is_marked_failed(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.tasks import fail_stale_gias_imports
+
+    stale = ImportJob.objects.create(partnership=world.partnership, original_name="a.csv", stored_name="a")
+    fresh = ImportJob.objects.create(partnership=world.partnership, original_name="b.csv", stored_name="b")
+    ImportJob.objects.filter(pk=stale.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1))
+    ImportJob.objects.filter(pk=fresh.pk).update(status="running", started_at=timezone.now())
+
+    assert fail_stale_gias_imports() == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == "failed" and "nothing was written" in stale.message and fresh.status == "running"

@@ -310,3 +310,39 @@ def test_the_filter_menus_follow_membership_changes_made_through_the_services(
         add_school_to_partnership(partnership=world.partnership, school=nursery, joined_on=date(2020, 1, 1), actor=None)
 
     assert '<option value="Nursery"' in client.get(url).content.decode()
+
+
+def test_a_coordinator_federates_two_schools_under_one_governing_body_with_a_chair(world, sign_in):
+    body = GoverningBody.objects.create(name="Darnhall governing body")
+    world.school.governing_body = body
+    world.school.save()
+    chair = PersonFactory(
+        school=world.school, governing_body=body, first_name="Brian", last_name="Lowe", kind=Person.Kind.GOVERNOR
+    )
+    outsider_school = world.foreign_school
+    client = sign_in(world.user("coordinator"))
+
+    response = client.post(
+        reverse("schools:governing_body_edit", args=[body.pk]),
+        {
+            "name": "Darnhall and Grange Federation",
+            "chair": chair.pk,
+            "schools": [world.school.pk, world.other_school.pk],
+        },
+    )
+
+    body.refresh_from_db()
+    assert response.status_code == 302 and body.name == "Darnhall and Grange Federation" and body.chair == chair
+    assert set(body.schools.values_list("pk", flat=True)) == {world.school.pk, world.other_school.pk}
+    bad = client.post(
+        reverse("schools:governing_body_edit", args=[body.pk]),
+        {"name": "X", "schools": [outsider_school.pk]},
+    )
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    client.post(
+        reverse("schools:governing_body_edit", args=[body.pk]),
+        {"name": "Darnhall governors", "schools": [world.school.pk]},
+    )
+    world.other_school.refresh_from_db()
+    assert world.other_school.governing_body is None
+    assert AuditEntry.objects.filter(verb="schools.governing_body.saved").count() == 2

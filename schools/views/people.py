@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from partnership.current import get_partnership
 from partnership.permissions import require
 
-from ..forms import ExpertiseForm, PersonForm
+from ..forms import ExpertiseForm, GoverningBodyForm, PersonForm
 from ..models import Expertise, GoverningBody, PartnershipMembership, Person, School
 from ..permissions import can_edit_person, can_manage_schools
-from ..services import save_person
+from ..services import save_governing_body, save_person
 from .common import query_without, use_partnership_of
 
 
@@ -157,7 +157,28 @@ def governing_body_detail(request, pk):
         {
             "body": body,
             "partnership": partnership,
+            "can_edit": partnership is not None and can_manage_schools(request.user, partnership),
             "schools": schools,
             "governors": Person.objects.filter(governing_body=body).order_by("last_name", "first_name"),
         },
     )
+
+
+@login_required
+def governing_body_edit(request, pk):
+    body = get_object_or_404(GoverningBody.objects.for_user(request.user), pk=pk)
+    memberships = PartnershipMembership.objects.filter(school__governing_body=body).select_related(
+        "partnership__local_authority"
+    )
+    partnership = use_partnership_of(request, list(memberships))
+    require(partnership is not None and can_manage_schools(request.user, partnership))
+    members = School.objects.in_partnership(partnership).order_by("name")
+    people = (
+        Person.objects.filter(Q(governing_body=body) | Q(school__governing_body=body)).distinct().order_by("last_name")
+    )
+    form = GoverningBodyForm(request.POST or None, instance=body, schools=members, people=people)
+    if request.method == "POST" and form.is_valid():
+        save_governing_body(form=form, actor=request.user, partnership=partnership)
+        messages.success(request, "Governing body saved.")
+        return redirect(body)
+    return render(request, "schools/governing_body_form.html", {"body": body, "partnership": partnership, "form": form})
