@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
+from partnership.db import retry_on_lost_connection
 from partnership.permissions import require
 
 from ..forms import BookingForm, FeedbackForm, FollowUpForm
@@ -41,7 +42,9 @@ def book(request, pk):
     person = form.cleaned_data["person"]
     require(can_book(request.user, event, person))
     try:
-        booking = book_place(event_id=event.pk, person=person, booked_by=request.user)
+        # A database restart mid-request must not lose the booking: reconnect and book again
+        # (the service's own checks stop a second booking if the first one was committed).
+        booking = retry_on_lost_connection(book_place)(event_id=event.pk, person=person, booked_by=request.user)
     except BookingError as error:
         messages.error(request, str(error))
         return redirect(event)

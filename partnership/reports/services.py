@@ -1,9 +1,8 @@
-from functools import partial
-
 from django.db import transaction
 from django.db.models import Max
 
 from ..audit import record
+from ..jobs import enqueue_on_commit
 from ..models import Partnership
 from .models import TermlyReport
 
@@ -12,7 +11,7 @@ from .models import TermlyReport
 def request_report(*, partnership, term, requested_by=None) -> tuple[TermlyReport, bool]:
     """Queue a new version of the partnership's report for `term`, or return the version
     already queued or running. Returns (report, created)."""
-    from .tasks import render_termly_report
+    from .tasks import mark_not_sent, render_termly_report
 
     # Lock the partnership so two requests cannot take the same version number.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
@@ -30,7 +29,9 @@ def request_report(*, partnership, term, requested_by=None) -> tuple[TermlyRepor
         partnership=partnership,
         data={"term_id": term.pk, "version": report.version},
     )
-    transaction.on_commit(partial(render_termly_report.delay, report.pk))
+    # If the broker refuses, the row stays QUEUED and marked; the sweep sends it again.
+    # `report.dispatch.refused` tells the view, once the transaction has committed.
+    report.dispatch = enqueue_on_commit(render_termly_report, report.pk, on_refused=mark_not_sent)
     return report, True
 
 

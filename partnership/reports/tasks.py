@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..audit import record
+from ..jobs import send_now
 from ..models import Partnership, Role, Term
 from ..pdf import private_storage, render_pdf, save_private_file
 from .assembly import build_sections, csv_pack, render_body, render_document
@@ -32,6 +33,8 @@ Status = TermlyReport.Status
 # A job runs for at most CELERY_TASK_TIME_LIMIT; one still RUNNING well after that lost its worker.
 STALE_AFTER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 15 * 60) + 5 * 60)
 MAX_ATTEMPTS = 3
+# Written on a QUEUED row whose message the broker refused; the sweep sends those again.
+NOT_SENT = "The job service was unavailable when this report was requested; it will start when the service is back."
 
 
 def readable_error(error: Exception) -> str:
@@ -160,7 +163,8 @@ def render_termly_report(self, report_id: int) -> str:
 @shared_task
 def requeue_stale_reports() -> int:
     """Beat job: queue again the reports whose worker died (RUNNING long past the time
-    limit), and re-send reports left QUEUED that long (a lost message). A report whose
+    limit), and re-send reports left QUEUED that long (a lost message) or whose message the
+    broker refused (marked NOT_SENT: sent again on the next sweep, whatever their age). A report whose
     worker died MAX_ATTEMPTS times is marked failed instead of looping for ever."""
     cutoff = timezone.now() - STALE_AFTER
     requeued = []
@@ -183,13 +187,20 @@ def requeue_stale_reports() -> int:
             requeued.append(pk)
     lost = (
         TermlyReport.objects.filter(status=Status.QUEUED)
-        .filter(Q(started_at__isnull=True, created_at__lt=cutoff) | Q(started_at__lt=cutoff))
+        .filter(Q(started_at__isnull=True, created_at__lt=cutoff) | Q(started_at__lt=cutoff) | Q(error=NOT_SENT))
         .exclude(pk__in=requeued)
     )
     requeued.extend(lost.values_list("pk", flat=True))
-    for pk in requeued:
-        transaction.on_commit(partial(render_termly_report.delay, pk))
-    return len(requeued)
+    sent = [pk for pk in requeued if send_now(render_termly_report, pk)]
+    TermlyReport.objects.filter(pk__in=sent, status=Status.QUEUED, error=NOT_SENT).update(error="")
+    for pk in set(requeued) - set(sent):
+        mark_not_sent(pk)
+    return len(sent)
+
+
+def mark_not_sent(report_id: int) -> None:
+    """The broker refused this report's message: say so on the row, for the sweep and the page."""
+    TermlyReport.objects.filter(pk=report_id, status=Status.QUEUED).update(error=NOT_SENT)
 
 
 @shared_task

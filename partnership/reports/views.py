@@ -92,7 +92,13 @@ def generate(request, partnership_slug, term_id):
     require(can_generate_reports(request.user, partnership))
     term = get_object_or_404(Term.objects.for_partnership(partnership), pk=term_id)
     report, created = request_report(partnership=partnership, term=term, requested_by=request.user)
-    if created:
+    if created and report.dispatch.refused:
+        messages.warning(
+            request,
+            f"Version {report.version} of the {term} report is saved, but the job service is unavailable just now: "
+            "it will start by itself when the service is back. You do not need to press Generate now again.",
+        )
+    elif created:
         messages.success(request, f"Version {report.version} of the {term} report is queued.")
     else:
         messages.info(request, f"Version {report.version} of the {term} report is already being built.")

@@ -1,0 +1,58 @@
+"""Queueing Celery jobs so that a broker outage never loses a user's request.
+
+`enqueue_on_commit(task, *args)` sends the task after the surrounding transaction commits.
+If the broker (Redis) refuses, the refusal is logged and, when given, `on_refused(*args)` is
+called to mark the job's row; the row stays in the database, and the app's sweep (a beat
+job) sends it again once the broker is back. Jobs are idempotent, so a second message is
+harmless. The returned `Dispatch` tells the view what happened, once the commit is done.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis.exceptions
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+logger = logging.getLogger(__name__)
+
+BROKER_ERRORS = (BrokerOperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+# What a user is told when their request is kept for later.
+KEPT_FOR_LATER = "The job service is unavailable just now: your request is saved and will start when it is back."
+
+
+@dataclass
+class Dispatch:
+    """What became of one queued message: `sent` is None until the transaction commits."""
+
+    task_name: str
+    args: tuple
+    sent: bool | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.sent is False
+
+
+def send_now(task, *args) -> bool:
+    """Send `task` with `args` now; False (logged) if the broker refused it."""
+    try:
+        task.delay(*args)
+    except BROKER_ERRORS as error:
+        logger.warning("The broker refused %s%r; its row is left for the sweep: %s", task.name, args, error)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, on_refused: Callable[..., object] | None = None) -> Dispatch:
+    """Queue `task(*args)` once the current transaction commits (at once outside one)."""
+    dispatch = Dispatch(task_name=task.name, args=args)
+
+    def send():
+        dispatch.sent = send_now(task, *args)
+        if not dispatch.sent and on_refused is not None:
+            on_refused(*args)
+
+    transaction.on_commit(send)
+    return dispatch
