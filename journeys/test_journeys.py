@@ -243,8 +243,9 @@ def test_a_clerk_takes_a_meeting_to_signed_minutes_and_downloads_the_minutes_pdf
     assert "The programme was welcomed by all schools." in text
     assert "Margaret Holt" in text
     journey.finish()
-    minutes = Minutes.objects.get(meeting__date=yesterday)
-    assert minutes.signed_at is not None
+    minutes = Minutes.objects.get()
+    assert minutes.approved_at_meeting is not None and minutes.approved_at_meeting != minutes.meeting
+    assert minutes.signed_at is not None and minutes.signed_by.last_name == "Holt"
 
 
 def test_an_la_officer_signs_in_with_two_factor_and_downloads_the_latest_termly_report(live_server, page):
