@@ -1,12 +1,11 @@
 """Writes that touch several rows: each is one transaction with one audit entry per change."""
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 from schools.models import Person, School
 
 from . import allocation
@@ -112,7 +111,7 @@ def _fill_from_waiting_list(event: Event, *, actor) -> list[Booking]:
         promoted.append(waiting)
         from .tasks import send_place_confirmed_email
 
-        transaction.on_commit(partial(send_place_confirmed_email.delay, waiting.pk))
+        enqueue_on_commit(send_place_confirmed_email, waiting.pk)
     return promoted
 
 
@@ -230,7 +229,7 @@ def request_document(
     document = Document.objects.create(kind=kind, session=session, booking=booking, requested_by=requested_by)
     event = session.event if session else booking.event
     record(actor=requested_by, verb=f"cpd.{kind}.requested", target=document, partnership=event.programme.partnership)
-    transaction.on_commit(partial(render_document.delay, document.pk))
+    enqueue_on_commit(render_document, document.pk)
     return document
 
 

@@ -20,8 +20,6 @@ from partnership.reports import tasks
 Status = TermlyReport.Status
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
-pytestmark = pytest.mark.services
-
 
 @contextmanager
 def broker_at(url):
@@ -50,6 +48,28 @@ def wait_until_finished(report, seconds=60):
     return report
 
 
+def test_with_the_broker_refusing_generate_now_says_so_and_keeps_the_request_for_the_sweep(client, transactional_db):
+    """Needs no service: the broker is a closed port, so this runs everywhere."""
+    from conftest import build_world
+
+    world = build_world()
+    term = Term.current_for(world.partnership)
+    client.force_login(world.user("coordinator"))
+    app.conf.task_always_eager = False
+    with broker_at(CLOSED_PORT):
+        response = client.post(reverse("reports:generate", args=[world.partnership.slug, term.pk]), follow=True)
+        assert tasks.requeue_stale_reports() == 0
+    assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [
+        f"Version 1 of the {term} report is saved, but the job service is unavailable just now: it will start by "
+        "itself when the service is back. You do not need to press Generate now again."
+    ]
+    report = TermlyReport.objects.get()
+    assert (report.status, report.error, report.started_at) == (Status.QUEUED, tasks.NOT_SENT, None)
+
+
+@pytest.mark.services
 def test_with_redis_down_generate_now_says_so_keeps_the_request_and_the_sweep_sends_it_when_redis_is_back(
     celery_worker_real, client
 ):
@@ -94,6 +114,7 @@ def test_with_redis_down_generate_now_says_so_keeps_the_request_and_the_sweep_se
 
 @pytest.fixture
 def postgres(transactional_db):
+    """The test database on PostgreSQL, with persistent, health-checked connections."""
     if connection.vendor != "postgresql":
         needs_service("PostgreSQL (set DATABASE_URL=postgres://...)")
     saved = {key: connection.settings_dict[key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
@@ -144,6 +165,7 @@ def requests_start_like_a_real_server():
         request_started.disconnect(receiver)
 
 
+@pytest.mark.services
 def test_a_database_restart_just_before_a_booking_loses_no_booking(event_to_book, client):
     from cpd.models import Booking
 
@@ -158,6 +180,7 @@ def test_a_database_restart_just_before_a_booking_loses_no_booking(event_to_book
     assert list(Booking.objects.values_list("person_id", "status")) == [(person.pk, Booking.Status.CONFIRMED)]
 
 
+@pytest.mark.services
 def test_a_database_restart_in_the_middle_of_a_booking_is_retried_and_makes_one_booking(
     event_to_book, client, monkeypatch
 ):

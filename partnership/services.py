@@ -1,10 +1,9 @@
-from functools import partial
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from .audit import record
+from .jobs import enqueue_on_commit
 from .models import Invitation, RoleGrant
 from .permissions import forget_grants
 
@@ -29,7 +28,7 @@ def invite_person(
         invited_by=invited_by,
     )
     record(actor=invited_by, verb="partnership.invitation.sent", target=invitation, data={"role": role})
-    transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
+    enqueue_on_commit(send_invitation_email, invitation.pk)
     return invitation
 
 

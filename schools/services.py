@@ -2,7 +2,6 @@
 row each."""
 
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 
 from .listing import registry_changed
 from .models import Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
@@ -139,7 +139,7 @@ def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool
         partnership=partnership,
         data={"file": job.original_name, "size": job.size},
     )
-    transaction.on_commit(partial(run_gias_import.delay, job.pk))
+    enqueue_on_commit(run_gias_import, job.pk)
     return job
 
 

@@ -1,10 +1,9 @@
 """Statement PDFs: queued here, rendered by a Celery task."""
 
-from functools import partial
-
 from django.db import transaction
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 
 from ..models import Contribution, StatementJob
 
@@ -21,5 +20,5 @@ def request_statement(*, contribution: Contribution, actor) -> StatementJob:
         partnership=contribution.round.partnership,
         data={"school": contribution.school_name, "version": contribution.version},
     )
-    transaction.on_commit(partial(render_statement_pdf.delay, job.pk))
+    enqueue_on_commit(render_statement_pdf, job.pk)
     return job

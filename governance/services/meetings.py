@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 from partnership.pdf import save_private_file
 
 from ..models import (
@@ -218,7 +218,7 @@ def publish_agenda(*, meeting: Meeting, published_by) -> Document:
         partnership=meeting.committee.partnership,
         data={"document": document.pk},
     )
-    transaction.on_commit(partial(send_agenda_pack.delay, document.pk))
+    enqueue_on_commit(send_agenda_pack, document.pk)
     return document
 
 

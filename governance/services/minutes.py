@@ -1,10 +1,9 @@
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 
 from ..models import (
     CalendarFeed,
@@ -129,7 +128,7 @@ def sign_minutes(*, minutes: Minutes, signed_by) -> Minutes:
         data={"version": minutes.version, "chair": str(chair.person)},
     )
     for document in documents:
-        transaction.on_commit(partial(render_minutes_pdf.delay, document.pk))
+        enqueue_on_commit(render_minutes_pdf, document.pk)
     return minutes
 
 
@@ -195,7 +194,7 @@ def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistr
     )
     if rows:
         ids = [row.pk for row in MinutesDistribution.objects.filter(minutes=minutes, sent_at=now)]
-        transaction.on_commit(partial(send_minutes_to_governing_bodies.delay, ids))
+        enqueue_on_commit(send_minutes_to_governing_bodies, ids)
     return rows
 
 

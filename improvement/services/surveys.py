@@ -1,5 +1,4 @@
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.jobs import enqueue_on_commit
 from partnership.models import Role, RoleGrant
 from schools.models import Person, School
 
@@ -164,7 +164,7 @@ def send_survey(*, survey, audiences: list[str], closes_on: date | None, actor) 
     record(
         actor=actor, verb="improvement.survey.sent", target=survey, data={"audiences": audiences, "invited": len(rows)}
     )
-    transaction.on_commit(partial(send_survey_invitations.delay, survey.pk))
+    enqueue_on_commit(send_survey_invitations, survey.pk)
     return len(rows)
 
 
