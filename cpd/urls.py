@@ -22,6 +22,7 @@ urlpatterns = [
     path("cpd/events/<int:pk>/choices/", views.choices, name="choices"),
     path("cpd/events/<int:pk>/allocation/", views.allocation, name="allocation"),
     path("cpd/allocations/<int:pk>/publish/", views.allocation_publish, name="allocation_publish"),
+    path("cpd/allocations/<int:pk>/status/", views.allocation_status, name="allocation_status"),
     path("cpd/bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("cpd/bookings/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("cpd/bookings/<int:pk>/certificate/", views.certificate, name="certificate"),

@@ -9,7 +9,7 @@ from .bookings import (
     sign_in_sheet,
 )
 from .feeds import feed, feed_revoke, feeds
-from .inset import allocation, allocation_publish, choices
+from .inset import allocation, allocation_publish, allocation_status, choices
 from .programme import (
     attendees_csv,
     event_create,
@@ -26,6 +26,7 @@ from .programme import (
 __all__ = [
     "allocation",
     "allocation_publish",
+    "allocation_status",
     "attendees_csv",
     "book",
     "cancel",

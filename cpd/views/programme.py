@@ -279,7 +279,7 @@ def school_bookings(request, partnership_slug, school_pk):
 
 def _placements_csv(event):
     """For a whole-town INSET: everyone's workshop from the latest allocation run."""
-    run = event.allocation_runs.first()
+    run = event.allocation_runs.filter(status="done").first()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="timetable-{event.pk}.csv"'
     writerow = _safe_writerow(csv.writer(response))
