@@ -3,7 +3,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from .models import AUDIENCE_ROLES, PHASES, CalendarFeed, Event, Programme, Session, join_codes
+from .models import AUDIENCE_ROLES, PHASES, CalendarFeed, Event, EventCost, Programme, Session, join_codes
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -194,3 +194,12 @@ class FeedForm(forms.Form):
 
 def start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class EventCostForm(forms.ModelForm):
+    class Meta:
+        model = EventCost
+        fields = ["kind", "description", "supplier", "amount", "spent_on"]
+        labels = {"kind": "Cost", "amount": "Amount (£)", "spent_on": "Date of the cost"}
+        help_texts = {"spent_on": "It is filed in the funding year containing this date."}
+        widgets = {"spent_on": forms.DateInput(attrs={"type": "date"})}

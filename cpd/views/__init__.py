@@ -8,6 +8,7 @@ from .bookings import (
     register,
     sign_in_sheet,
 )
+from .costs import event_cost_remove, event_costs
 from .feeds import feed, feed_revoke, feeds
 from .inset import allocation, allocation_publish, allocation_status, choices
 from .programme import (
@@ -24,6 +25,8 @@ from .programme import (
 )
 
 __all__ = [
+    "event_cost_remove",
+    "event_costs",
     "allocation",
     "allocation_publish",
     "allocation_status",
