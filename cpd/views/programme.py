@@ -67,7 +67,9 @@ def programme(request, partnership_slug):
             "page_obj": page,
             "query": query.urlencode(),
             "can_organise": can_organise(request.user, partnership),
-            "led_schools": sorted(school_ids_for(request.user, partnership)),
+            "led_schools": list(
+                School.objects.filter(pk__in=school_ids_for(request.user, partnership)).order_by("name").only("name")
+            ),
         },
     )
 
