@@ -1,5 +1,6 @@
 """Writes that touch several rows: each is one transaction with one audit entry per change."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -276,6 +277,10 @@ def inset_participants(event: Event) -> dict[int, int]:
     return dict(Person.objects.filter(kind=Person.Kind.STAFF, school_id__in=schools).values_list("pk", "school_id"))
 
 
+# A whole town solves in seconds; a run still queued or running after this is abandoned.
+STALE_ALLOCATION_AFTER = timedelta(minutes=10)
+
+
 @transaction.atomic
 def request_allocation(*, event: Event, run_by) -> AllocationRun:
     """Queue an allocation run for a Celery worker. While a run is queued or running, asking
@@ -286,8 +291,15 @@ def request_allocation(*, event: Event, run_by) -> AllocationRun:
     pending = event.allocation_runs.filter(
         status__in=[AllocationRun.Status.QUEUED, AllocationRun.Status.RUNNING]
     ).first()
-    if pending is not None:
+    if pending is not None and pending.ran_at >= timezone.now() - STALE_ALLOCATION_AFTER:
         return pending
+    if pending is not None:
+        # Its worker died (or no worker ever took it): give up on it so a new run can start.
+        AllocationRun.objects.filter(pk=pending.pk).update(
+            status=AllocationRun.Status.FAILED,
+            error="No worker finished this run in time.",
+            finished_at=timezone.now(),
+        )
     run = AllocationRun.objects.create(event=event, run_by=run_by, status=AllocationRun.Status.QUEUED)
     record(actor=run_by, verb="cpd.allocation.requested", target=event, partnership=event.programme.partnership)
     transaction.on_commit(partial(allocate_workshops.delay, run.pk))

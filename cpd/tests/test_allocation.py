@@ -194,3 +194,24 @@ def test_a_failed_allocation_is_shown_plainly_and_can_be_run_again(world, client
     client.force_login(world.user("coordinator"))
     page = client.get(reverse("cpd:allocation", args=[event.pk])).content.decode()
     assert "it failed: solver unavailable" in page and "Run the allocation" in page and "hx-get" not in page
+
+
+def test_a_run_no_worker_finished_is_abandoned_when_the_organiser_asks_again(
+    world, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, _ = _inset(world)
+    PersonFactory(school=world.school)
+    stuck = AllocationRun.objects.create(
+        event=event, status=AllocationRun.Status.RUNNING, ran_at=timezone.now() - timedelta(minutes=11)
+    )
+    client.force_login(world.user("coordinator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cpd:allocation", args=[event.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == AllocationRun.Status.FAILED and "No worker finished" in stuck.error
+    fresh = AllocationRun.objects.exclude(pk=stuck.pk).get()
+    assert fresh.status == AllocationRun.Status.DONE and fresh.placed == 1
