@@ -14,14 +14,16 @@ class CpdConfig(AppConfig):
             DemoSeeder,
             NavItem,
             ReportSection,
+            SchoolChargeSource,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
             register_periodic_task,
             register_report_section,
+            register_school_charges,
         )
 
-        from . import dashboard, demo, report
+        from . import costs, dashboard, demo, report
 
         register_nav(NavItem("CPD", "cpd:programme", lambda user, p: has_role(user, p), order=40, also_under="/cpd/"))
         register_dashboard_panel(
@@ -38,4 +40,5 @@ class CpdConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder("cpd", demo.seed, order=40))
+        register_school_charges(SchoolChargeSource("cpd", "CPD places", costs.school_charges, order=40))
         register_periodic_task("cpd-impact-follow-ups", "cpd.tasks.send_impact_follow_ups", crontab(hour=7, minute=15))

@@ -3,7 +3,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from .models import AUDIENCE_ROLES, PHASES, CalendarFeed, Event, Programme, Session, join_codes
+from .models import AUDIENCE_ROLES, PHASES, CalendarFeed, Event, EventCost, Programme, Session, join_codes
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -186,11 +186,42 @@ class ChoicesForm(forms.Form):
 
 class FeedForm(forms.Form):
     scope = forms.ChoiceField(label="Calendar of", choices=CalendarFeed.Scope.choices)
+    school = forms.ModelChoiceField(
+        queryset=None, required=False, label="School", help_text="For a school's calendar: which of your schools."
+    )
 
-    def __init__(self, *args, scopes, **kwargs):
+    def __init__(self, *args, scopes, schools=None, **kwargs):
+        """`schools`: the schools the user leads; a choice is offered when there are several
+        (an executive head), otherwise their one school is used."""
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = [c for c in CalendarFeed.Scope.choices if c[0] in scopes]
+        self.schools = list(schools or [])
+        if len(self.schools) > 1:
+            self.fields["school"].queryset = type(self.schools[0]).objects.filter(pk__in=[s.pk for s in self.schools])
+        else:
+            del self.fields["school"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == CalendarFeed.Scope.SCHOOL:
+            if "school" in self.fields:
+                if not data.get("school"):
+                    self.add_error("school", "Choose the school whose calendar you want.")
+            else:
+                data["school"] = self.schools[0] if self.schools else None
+        else:
+            data["school"] = None
+        return data
 
 
 def start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class EventCostForm(forms.ModelForm):
+    class Meta:
+        model = EventCost
+        fields = ["kind", "description", "supplier", "amount", "spent_on"]
+        labels = {"kind": "Cost", "amount": "Amount (£)", "spent_on": "Date of the cost"}
+        help_texts = {"spent_on": "It is filed in the funding year containing this date."}
+        widgets = {"spent_on": forms.DateInput(attrs={"type": "date"})}

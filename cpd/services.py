@@ -1,5 +1,7 @@
 """Writes that touch several rows: each is one transaction with one audit entry per change."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -275,11 +277,40 @@ def inset_participants(event: Event) -> dict[int, int]:
     return dict(Person.objects.filter(kind=Person.Kind.STAFF, school_id__in=schools).values_list("pk", "school_id"))
 
 
+# A whole town solves in seconds; a run still queued or running after this is abandoned.
+STALE_ALLOCATION_AFTER = timedelta(minutes=10)
+
+
 @transaction.atomic
-def run_allocation(*, event: Event, run_by) -> AllocationRun:
-    """Allocate the event's participants to its workshops and keep the result as a draft run;
-    it is published separately."""
+def request_allocation(*, event: Event, run_by) -> AllocationRun:
+    """Queue an allocation run for a Celery worker. While a run is queued or running, asking
+    again returns that run rather than starting a second one."""
+    from .tasks import allocate_workshops
+
     Event.objects.select_for_update().get(pk=event.pk)
+    pending = event.allocation_runs.filter(
+        status__in=[AllocationRun.Status.QUEUED, AllocationRun.Status.RUNNING]
+    ).first()
+    if pending is not None and pending.ran_at >= timezone.now() - STALE_ALLOCATION_AFTER:
+        return pending
+    if pending is not None:
+        # Its worker died (or no worker ever took it): give up on it so a new run can start.
+        AllocationRun.objects.filter(pk=pending.pk).update(
+            status=AllocationRun.Status.FAILED,
+            error="No worker finished this run in time.",
+            finished_at=timezone.now(),
+        )
+    run = AllocationRun.objects.create(event=event, run_by=run_by, status=AllocationRun.Status.QUEUED)
+    record(actor=run_by, verb="cpd.allocation.requested", target=event, partnership=event.programme.partnership)
+    enqueue_on_commit(allocate_workshops, run.pk)
+    return run
+
+
+@transaction.atomic
+def solve_allocation(*, run: AllocationRun) -> AllocationRun:
+    """Allocate the event's participants to its workshops and keep the result on `run` as a
+    draft; it is published separately. Called by the task that claimed the run."""
+    event = Event.objects.select_for_update().select_related("programme__partnership").get(pk=run.event_id)
     people = inset_participants(event)
     spaces = [allocation.WorkshopSpace(w.pk, w.capacity, w.per_school_cap) for w in event.workshops.all()]
     choices: dict[int, list[int]] = {}
@@ -288,19 +319,20 @@ def run_allocation(*, event: Event, run_by) -> AllocationRun:
     # Only current participants count, even if someone who left had made choices.
     choices = {p: ranked for p, ranked in choices.items() if p in people}
     result = allocation.allocate(people, spaces, choices)
-    run = AllocationRun.objects.create(
-        event=event,
-        run_by=run_by,
-        seconds=result.seconds,
-        people=len(people),
-        placed=len(result.placements),
-        by_rank=result.by_rank,
-    )
+    run.placements.all().delete()  # a retried run starts clean
     Placement.objects.bulk_create(
         Placement(run=run, person_id=p, workshop_id=w, rank=result.ranks.get(p)) for p, w in result.placements.items()
     )
+    run.seconds, run.people, run.placed, run.by_rank = (
+        result.seconds,
+        len(people),
+        len(result.placements),
+        result.by_rank,
+    )
+    run.status, run.error, run.finished_at = AllocationRun.Status.DONE, "", timezone.now()
+    run.save(update_fields=["seconds", "people", "placed", "by_rank", "status", "error", "finished_at"])
     record(
-        actor=run_by,
+        actor=run.run_by,
         verb="cpd.allocation.run",
         target=event,
         partnership=event.programme.partnership,
@@ -309,8 +341,18 @@ def run_allocation(*, event: Event, run_by) -> AllocationRun:
     return run
 
 
+def run_allocation(*, event: Event, run_by) -> AllocationRun:
+    """Allocate at once, in this process (demo data, scripts and tests); the organiser's page
+    queues `request_allocation` instead."""
+    with transaction.atomic():
+        run = AllocationRun.objects.create(event=event, run_by=run_by, status=AllocationRun.Status.RUNNING)
+        return solve_allocation(run=run)
+
+
 @transaction.atomic
 def publish_allocation(*, run: AllocationRun, published_by) -> AllocationRun:
+    if run.status != AllocationRun.Status.DONE:
+        raise ValueError("Only a finished allocation run can be published.")
     # Only one published run per event: the newest one published wins.
     AllocationRun.objects.filter(event=run.event).exclude(pk=run.pk).update(published_at=None)
     run.published_at = timezone.now()

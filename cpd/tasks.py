@@ -167,3 +167,30 @@ def requeue_stuck_documents() -> int:
             transaction.on_commit(partial(render_document.delay, document_id))
             requeued += 1
     return requeued
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def allocate_workshops(self, run_id: int) -> None:
+    """Solve a queued whole-town INSET allocation run (see services.request_allocation)."""
+    from .models import AllocationRun
+    from .services import solve_allocation
+
+    # Claim: one worker moves QUEUED -> RUNNING; a duplicate delivery updates 0 rows.
+    if not AllocationRun.objects.filter(pk=run_id, status=AllocationRun.Status.QUEUED).update(
+        status=AllocationRun.Status.RUNNING, ran_at=timezone.now()
+    ):
+        return
+    run = AllocationRun.objects.select_related("run_by").get(pk=run_id)
+    try:
+        solve_allocation(run=run)
+    except Exception as exc:
+        # A database blip is worth another go; anything else is shown on the page.
+        again = isinstance(exc, OperationalError) and self.request.retries < self.max_retries
+        AllocationRun.objects.filter(pk=run_id).update(
+            status=AllocationRun.Status.QUEUED if again else AllocationRun.Status.FAILED,
+            error=str(exc)[:500],
+            finished_at=None if again else timezone.now(),
+        )
+        if again:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        raise

@@ -44,15 +44,57 @@ class PriorityUpdateForm(forms.Form):
     commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, decision):
+        meeting = decision.item.meeting
+        local = timezone.localtime(meeting.starts_at)
+        return (
+            f"{meeting.committee.name}, {local.day} {local:%B %Y}, item {decision.item.order}: {decision.motion[:80]}"
+        )
+
+
 class ApprovalForm(forms.Form):
+    decision = DecisionChoiceField(
+        queryset=None,
+        required=False,
+        label="Committee decision",
+        help_text="The carried decision of the strategic committee that approved the plan, if it was recorded here.",
+    )
     approved_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Approved by the committee on")
-    minute_ref = forms.CharField(max_length=80, label="Minute reference", help_text="For example 24/07.")
+    minute_ref = forms.CharField(
+        max_length=80,
+        required=False,
+        label="Minute reference",
+        help_text="For example 24/07. Needed when no decision is chosen above.",
+    )
     meeting = forms.CharField(
         max_length=200,
         required=False,
         label="Committee meeting",
         help_text="For example: Strategic committee, 3 March 2026.",
     )
+
+    def __init__(self, *args, partnership, **kwargs):
+        from governance.models import Committee, Decision
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = (
+            Decision.objects.filter(
+                item__meeting__committee__partnership=partnership,
+                item__meeting__committee__kind=Committee.Kind.STRATEGIC,
+                is_carried=True,
+            )
+            .select_related("item__meeting__committee")
+            .order_by("-item__meeting__starts_at", "item__order", "pk")
+        )
+        if not self.fields["decision"].queryset.exists():
+            del self.fields["decision"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("decision") and not (data.get("minute_ref") or "").strip():
+            self.add_error("minute_ref", "Choose the committee's decision, or give the minute reference.")
+        return data
 
 
 class CategoryForm(forms.Form):

@@ -8,7 +8,9 @@ Each app registers, from its AppConfig.ready():
 - periodic jobs for celery beat (`register_periodic_task`);
 - large synthetic data (`register_scale_seeder`), run by `seed_scale` after the core and
   schools data, so each area adds its own rows in proportion;
-- the main pages the benchmark measures (`register_bench_page`), run by `make bench`.
+- the main pages the benchmark measures (`register_bench_page`), run by `make bench`;
+- other charges to a school (`register_school_charges`), which funding's school statement
+  lists beside the contribution without importing the app that raised them.
 (The shape follows pretix's plugin registries: `src/pretix/base/signals.py`.)
 """
 
@@ -90,6 +92,25 @@ class BenchPage:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SchoolCharge:
+    on: Any  # date
+    description: str
+    amount: Any  # Decimal
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SchoolChargeSource:
+    """`charges(partnership, school, start, end)` returns the `SchoolCharge`s the app raised to
+    `school` between the dates (inclusive), in a fixed number of queries."""
+
+    key: str
+    title: str  # e.g. "CPD places"
+    charges: Callable[[Any, Any, Any, Any], list[SchoolCharge]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
@@ -98,6 +119,7 @@ class Registry:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     scale_seeders: list[ScaleSeeder] = field(default_factory=list)
     bench_pages: list[BenchPage] = field(default_factory=list)
+    school_charges: list[SchoolChargeSource] = field(default_factory=list)
     # Set by the schools app: partnership -> QuerySet of its current member schools.
     schools_in: Callable[[Any], Any] | None = None
 
@@ -137,6 +159,10 @@ def register_scale_seeder(seeder: ScaleSeeder) -> None:
 
 def register_bench_page(page: BenchPage) -> None:
     _add(registry.bench_pages, page)
+
+
+def register_school_charges(source: SchoolChargeSource) -> None:
+    _add(registry.school_charges, source)
 
 
 def register_periodic_task(name: str, task: str, schedule, **options) -> None:

@@ -6,6 +6,7 @@ from .audit import record
 from .jobs import enqueue_on_commit
 from .models import Invitation, RoleGrant
 from .permissions import forget_grants
+from .signals import invitation_accepted
 
 
 class InvitationError(Exception):
@@ -66,4 +67,5 @@ def accept_invitation(*, token: str, password: str | None, first_name: str = "",
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record(actor=user, verb="partnership.invitation.accepted", target=invitation)
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user

@@ -21,11 +21,13 @@ class SchoolsConfig(AppConfig):
             register_report_section,
             registry,
         )
+        from partnership.signals import invitation_accepted
 
-        from . import dashboard, demo, report
+        from . import dashboard, demo, report, services
         from .models import School
 
         registry.schools_in = School.objects.in_partnership
+        invitation_accepted.connect(services.on_invitation_accepted, dispatch_uid="schools.link_person_on_invitation")
         register_nav(
             NavItem(
                 "Schools", "schools:school_list", lambda user, p: has_role(user, p), order=10, also_under="/schools/"

@@ -162,3 +162,60 @@ def save_governing_body(*, form, actor, partnership) -> "GoverningBody":
         data={"schools": sorted(chosen), "chair": body.chair_id},
     )
     return body
+
+
+# Job titles for people created from an invitation, by the role they were invited to.
+INVITED_JOB_ROLES = {
+    "coordinator": "Partnership coordinator",
+    "la_officer": "LA officer",
+    "clerk": "Clerk",
+    "headteacher": "Headteacher",
+    "staff": "",
+}
+
+
+def link_person_on_invitation(*, invitation, user) -> Person | None:
+    """Connects the account that accepted `invitation` to its person record: the unlinked
+    person with the same e-mail at the invited school (or, for a partnership-wide role, of
+    the partnership) when there is one, otherwise a new person. A user already linked keeps
+    their person. Runs inside accept_invitation's transaction (the core's
+    `invitation_accepted` signal)."""
+    existing = Person.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    email = invitation.email.strip()
+    candidates = Person.objects.select_for_update().filter(email__iexact=email, user__isnull=True)
+    if invitation.school_id:
+        person = candidates.filter(school_id=invitation.school_id).order_by("pk").first()
+    else:
+        person = (
+            candidates.filter(partnership=invitation.partnership).order_by("pk").first()
+            or candidates.in_partnership(invitation.partnership).order_by("pk").first()
+        )
+    created = person is None
+    if created:
+        person = Person.objects.create(
+            first_name=user.first_name or invitation.first_name or email.split("@")[0],
+            last_name=user.last_name or invitation.last_name,
+            email=email,
+            kind=Person.Kind.LA_OFFICER if invitation.role == "la_officer" else Person.Kind.STAFF,
+            job_role=INVITED_JOB_ROLES.get(invitation.role, ""),
+            school_id=invitation.school_id,
+            partnership=None if invitation.school_id else invitation.partnership,
+            user=user,
+        )
+    else:
+        person.user = user
+        person.save(update_fields=["user"])
+    record(
+        actor=user,
+        verb="schools.person.created_for_user" if created else "schools.person.linked_to_user",
+        target=person,
+        partnership=invitation.partnership,
+        data={"invitation": invitation.pk},
+    )
+    return person
+
+
+def on_invitation_accepted(sender, *, invitation, user, **kwargs) -> None:
+    link_person_on_invitation(invitation=invitation, user=user)

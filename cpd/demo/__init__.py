@@ -8,7 +8,7 @@ from partnership.demo import academic_year_of, term_dates
 from schools.models import Person, School
 
 from ..models import Event, Programme
-from .activity import book_places, choose_and_allocate, record_past_activity
+from .activity import book_places, choose_and_allocate, record_event_costs, record_past_activity
 from .events import build_events
 from .people import staff_by_school
 
@@ -37,4 +37,5 @@ def seed(partnership, accounts):
     choose_and_allocate(events["town"], staff, teacher_person, coordinator, teacher)
     book_places(events, staff, darnhall, head, coordinator, teacher, teacher_person)
     record_past_activity(events, coordinator)
+    record_event_costs(events, coordinator)
     return programme

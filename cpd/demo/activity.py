@@ -112,3 +112,38 @@ def record_past_activity(e, coordinator) -> None:
     first = e["adaptive"].bookings.confirmed().order_by("created_at").first()
     if first is not None:
         services.cancel_booking(booking_id=first.pk, cancelled_by=coordinator)
+
+
+def record_event_costs(events, coordinator) -> None:
+    """What some events cost the partnership, filed in funding's CPD spending when a funding
+    year covers the event's first session."""
+    from decimal import Decimal
+
+    from funding.models import FundingYear
+
+    from ..costs import add_event_cost
+
+    costs = [
+        ("conference", "facilitator", "Keynote: oracy across the curriculum", "Voice 21", "1450.00"),
+        ("conference", "venue", "Hall hire and lunch for 120", "Winsford Academy", "960.00"),
+        ("leaders", "facilitator", "Leadership programme facilitator, three days", "North West Leadership", "2100.00"),
+        ("senco", "supply_cover", "Supply cover for SENCOs from the small schools", "Cheshire Supply Ltd", "540.00"),
+    ]
+    for key, kind, description, supplier, amount in costs:
+        event = events.get(key)
+        first = event.sessions.order_by("starts_at").first() if event else None
+        if first is None:
+            continue
+        day = timezone.localtime(first.starts_at).date()
+        partnership = event.programme.partnership
+        if not FundingYear.objects.filter(partnership=partnership).containing(day).exists():
+            continue
+        add_event_cost(
+            event=event,
+            kind=kind,
+            description=description,
+            supplier=supplier,
+            amount=Decimal(amount),
+            spent_on=day,
+            actor=coordinator,
+        )

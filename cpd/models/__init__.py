@@ -10,7 +10,18 @@ from .bookings import (
     ImpactFollowUp,
     Placement,
 )
-from .events import AUDIENCE_ROLES, PHASES, Event, Programme, Session, Workshop, join_codes, school_phase, split_codes
+from .events import (
+    AUDIENCE_ROLES,
+    PHASES,
+    Event,
+    EventCost,
+    Programme,
+    Session,
+    Workshop,
+    join_codes,
+    school_phase,
+    split_codes,
+)
 
 __all__ = [
     "AUDIENCE_ROLES",
@@ -23,6 +34,7 @@ __all__ = [
     "Choice",
     "Document",
     "Event",
+    "EventCost",
     "Feedback",
     "ImpactFollowUp",
     "Placement",

@@ -235,9 +235,19 @@ class Choice(models.Model):
 
 
 class AllocationRun(models.Model):
-    """One run of the whole-town INSET allocation; its placements are published or replaced."""
+    """One run of the whole-town INSET allocation; its placements are published or replaced.
+    The organiser queues a run; a Celery task claims it (QUEUED -> RUNNING) and solves it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="allocation_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     ran_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(default=0)
@@ -252,6 +262,10 @@ class AllocationRun(models.Model):
 
     def __str__(self):
         return f"Allocation for {self.event} at {self.ran_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     def share(self, rank: int) -> float:
         return (self.by_rank.get(str(rank), 0) / self.people) if self.people else 0.0

@@ -225,3 +225,46 @@ class Workshop(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EventCostQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(event__programme__partnership_id__in=visible_partnership_ids(user))
+
+    def live(self):
+        return self.filter(removed_at__isnull=True)
+
+
+class EventCost(models.Model):
+    """What the partnership pays to run an event (facilitator, venue, supply cover). Each cost
+    is filed in the funding area's spending as `cpd:event-cost:<pk>`; removing it voids that
+    entry. Removed costs are kept, so a reference is never reused."""
+
+    class Kind(models.TextChoices):
+        FACILITATOR = "facilitator", "Facilitator"
+        VENUE = "venue", "Venue and catering"
+        SUPPLY_COVER = "supply_cover", "Supply cover"
+        MATERIALS = "materials", "Materials"
+        OTHER = "other", "Other"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="costs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=200)
+    supplier = models.CharField(max_length=160, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    spent_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventCostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["spent_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description}"
+
+    @property
+    def source_ref(self) -> str:
+        return f"cpd:event-cost:{self.pk}"

@@ -35,6 +35,40 @@ def _colleague(world):
     return PersonFactory(school=world.school)
 
 
+def _funded_event_id(world):
+    from datetime import date
+
+    from funding.models import FundingYear
+    from funding.tests.factories import FundingYearFactory
+
+    if not FundingYear.objects.filter(partnership=world.partnership, start=date(2026, 4, 1)).exists():
+        FundingYearFactory(partnership=world.partnership)
+    return [_event(world).pk]
+
+
+def _event_cost(world):
+    from datetime import date
+    from decimal import Decimal
+
+    from cpd.costs import add_event_cost
+    from cpd.models import Event
+
+    event = Event.objects.get(pk=_funded_event_id(world)[0])
+    cost = add_event_cost(
+        event=event,
+        kind="venue",
+        description="Hall hire",
+        amount=Decimal("120.00"),
+        spent_on=date(2026, 10, 1),
+        actor=world.user("coordinator"),
+    )
+    return [cost.pk]
+
+
+def _cost_data(world):
+    return {"kind": "facilitator", "description": "Speaker", "amount": "250.00", "spent_on": "2026-10-01"}
+
+
 def _slug(world):
     return [world.partnership.slug]
 
@@ -154,6 +188,16 @@ CASES = [
     ),
     Case("cpd:event_detail", members_read(), args=_event_id),
     Case("cpd:event_edit", only("coordinator"), args=_event_id),
+    Case("cpd:event_costs", only("coordinator"), args=_event_id),
+    Case(
+        "cpd:event_costs",
+        only("coordinator", ok=302),
+        args=_funded_event_id,
+        method="post",
+        data=_cost_data,
+        label="add",
+    ),
+    Case("cpd:event_cost_remove", only("coordinator", ok=302), args=_event_cost, method="post"),
     Case("cpd:session_add", only("coordinator"), args=_event_id),
     Case(
         "cpd:book",
@@ -177,6 +221,7 @@ CASES = [
     Case("cpd:allocation", only("coordinator"), args=_inset_id),
     Case("cpd:allocation", only("coordinator", ok=302), args=_inset_id, method="post", label="run"),
     Case("cpd:allocation_publish", only("coordinator", ok=302), args=_allocation_run, method="post"),
+    Case("cpd:allocation_status", only("coordinator"), args=_allocation_run),
     Case("cpd:feedback", only("staff"), args=lambda world: [_attended_booking(world).pk]),
     Case(
         "cpd:certificate",

@@ -1,5 +1,6 @@
 from collections import Counter
 
+import pytest
 from django.urls import reverse
 
 from cpd.allocation import WorkshopSpace, allocate, benchmark
@@ -67,7 +68,9 @@ def _inset(world, places=2):
     return event, workshops
 
 
-def test_running_and_publishing_an_allocation_gives_each_person_a_timetable(world, client):
+def test_running_and_publishing_an_allocation_gives_each_person_a_timetable(
+    world, client, django_capture_on_commit_callbacks
+):
     event, (oracy, maths) = _inset(world)
     staff_person = PersonFactory(school=world.school, user=world.user("staff"))
     colleague = PersonFactory(school=world.school)
@@ -75,8 +78,10 @@ def test_running_and_publishing_an_allocation_gives_each_person_a_timetable(worl
     for person in (staff_person, colleague, grange):
         save_choices(event=event, person=person, workshop_ids=[oracy.pk, maths.pk], chosen_by=world.user("coordinator"))
     client.force_login(world.user("coordinator"))
-    client.post(reverse("cpd:allocation", args=[event.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cpd:allocation", args=[event.pk]))
     run = AllocationRun.objects.get()
+    assert run.status == AllocationRun.Status.DONE
     assert (run.people, run.placed) == (3, 3)
     # Oracy takes one person from each school (cap 1); the second Darnhall person goes to Maths.
     assert Placement.objects.filter(run=run, workshop=oracy).values("person__school").distinct().count() == 2
@@ -134,3 +139,79 @@ def test_published_shares_show_on_the_event_page_and_the_organiser_exports_the_t
         [("Ann", "Oracy", "1"), ("Bob", "Maths", "2")],
         [("Ann", "Maths", "2"), ("Bob", "Oracy", "1")],
     )
+
+
+def test_the_allocation_runs_in_a_task_and_the_page_polls_its_status_until_it_is_done(
+    world, client, django_capture_on_commit_callbacks
+):
+    from cpd.tasks import allocate_workshops
+
+    event, (oracy, maths) = _inset(world)
+    for person in (PersonFactory(school=world.school), PersonFactory(school=world.other_school)):
+        save_choices(event=event, person=person, workshop_ids=[maths.pk, oracy.pk], chosen_by=None)
+    client.force_login(world.user("coordinator"))
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(reverse("cpd:allocation", args=[event.pk]))
+        # Asking again while the run waits for a worker does not queue a second one.
+        client.post(reverse("cpd:allocation", args=[event.pk]))
+    assert queued  # the run's task waits for the commit
+    run = AllocationRun.objects.get()  # one run: asking again queued nothing more
+    assert run.status == AllocationRun.Status.QUEUED and not run.placements.exists()
+    page = client.get(reverse("cpd:allocation", args=[event.pk])).content.decode()
+    status_url = reverse("cpd:allocation_status", args=[run.pk])
+    assert f'hx-get="{status_url}"' in page and "waiting for a worker" in page
+    assert "Publish timetables" not in page and "Run the allocation" not in page
+    assert client.post(reverse("cpd:allocation_publish", args=[run.pk])).status_code == 404
+
+    allocate_workshops(run.pk)
+    allocate_workshops(run.pk)  # a duplicate delivery finds nothing to claim
+    run.refresh_from_db()
+    assert run.status == AllocationRun.Status.DONE and run.finished_at is not None
+    assert (run.people, run.placed, run.by_rank) == (2, 2, {"1": 2})
+    assert run.placements.count() == 2
+    response = client.get(status_url, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    page = client.get(reverse("cpd:allocation", args=[event.pk])).content.decode()
+    assert "100.0%" in page and "Publish timetables" in page and "hx-get" not in page
+
+
+def test_a_failed_allocation_is_shown_plainly_and_can_be_run_again(world, client, monkeypatch):
+    from cpd import allocation
+    from cpd.tasks import allocate_workshops
+
+    event, _ = _inset(world)
+    PersonFactory(school=world.school)
+    run = AllocationRun.objects.create(event=event, run_by=world.user("coordinator"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver unavailable")
+
+    monkeypatch.setattr(allocation, "allocate", broken)
+    with pytest.raises(RuntimeError):
+        allocate_workshops(run.pk)
+    run.refresh_from_db()
+    assert run.status == AllocationRun.Status.FAILED and run.error == "solver unavailable"
+    client.force_login(world.user("coordinator"))
+    page = client.get(reverse("cpd:allocation", args=[event.pk])).content.decode()
+    assert "it failed: solver unavailable" in page and "Run the allocation" in page and "hx-get" not in page
+
+
+def test_a_run_no_worker_finished_is_abandoned_when_the_organiser_asks_again(
+    world, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, _ = _inset(world)
+    PersonFactory(school=world.school)
+    stuck = AllocationRun.objects.create(
+        event=event, status=AllocationRun.Status.RUNNING, ran_at=timezone.now() - timedelta(minutes=11)
+    )
+    client.force_login(world.user("coordinator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cpd:allocation", args=[event.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == AllocationRun.Status.FAILED and "No worker finished" in stuck.error
+    fresh = AllocationRun.objects.exclude(pk=stuck.pk).get()
+    assert fresh.status == AllocationRun.Status.DONE and fresh.placed == 1

@@ -24,3 +24,25 @@ def test_a_real_worker_emails_the_person_promoted_from_the_waiting_list(world, c
         time.sleep(0.1)
     assert Booking.objects.get(person=waiting_person).status == "confirmed"
     assert [m.to for m in mail.outbox] == [["next.in.line@darnhall.example.org"]]
+
+
+@pytest.mark.services
+def test_a_real_worker_solves_a_queued_allocation(world, celery_worker_real):
+    from cpd.models import AllocationRun, Event
+    from cpd.services import request_allocation, save_choices
+
+    from .factories import WorkshopFactory
+
+    event = EventFactory(programme=ProgrammeFactory(partnership=world.partnership), kind=Event.Kind.WHOLE_TOWN_INSET)
+    oracy = WorkshopFactory(event=event, title="Oracy", capacity=5)
+    for school in (world.school, world.other_school):
+        save_choices(event=event, person=PersonFactory(school=school), workshop_ids=[oracy.pk], chosen_by=None)
+    run = request_allocation(event=event, run_by=world.user("coordinator"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.is_finished:
+            break
+        time.sleep(0.2)
+    assert run.status == AllocationRun.Status.DONE, run.error
+    assert (run.people, run.placed, run.by_rank) == (2, 2, {"1": 2})

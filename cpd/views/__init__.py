@@ -8,8 +8,9 @@ from .bookings import (
     register,
     sign_in_sheet,
 )
+from .costs import event_cost_remove, event_costs
 from .feeds import feed, feed_revoke, feeds
-from .inset import allocation, allocation_publish, choices
+from .inset import allocation, allocation_publish, allocation_status, choices
 from .programme import (
     attendees_csv,
     event_create,
@@ -24,8 +25,11 @@ from .programme import (
 )
 
 __all__ = [
+    "event_cost_remove",
+    "event_costs",
     "allocation",
     "allocation_publish",
+    "allocation_status",
     "attendees_csv",
     "book",
     "cancel",

@@ -33,18 +33,15 @@ def feeds(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     programme = current_programme(partnership)
     person = own_person(request.user)
-    form = FeedForm(request.POST or None, scopes=_scopes(request.user, partnership, person))
+    led = School.objects.filter(pk__in=school_ids_for(request.user, partnership)).order_by("name")
+    form = FeedForm(request.POST or None, scopes=_scopes(request.user, partnership, person), schools=led)
     if request.method == "POST":
         if programme is None:
             messages.error(request, "There is no programme yet.")
             return redirect("cpd:feeds", partnership.slug)
         if form.is_valid():
             scope = form.cleaned_data["scope"]
-            school = None
-            if scope == CalendarFeed.Scope.SCHOOL:
-                school = (
-                    School.objects.filter(pk__in=school_ids_for(request.user, partnership)).order_by("name").first()
-                )
+            school = form.cleaned_data["school"]
             create_feed(
                 programme=programme,
                 scope=scope,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,7 @@ from partnership.permissions import require
 from ..forms import ChoicesForm
 from ..models import AllocationRun, Choice, Event
 from ..permissions import can_organise
-from ..services import inset_participants, publish_allocation, run_allocation, save_choices
+from ..services import inset_participants, publish_allocation, request_allocation, save_choices
 from .common import own_person
 
 
@@ -50,13 +50,19 @@ def allocation(request, pk):
     event = _inset_event(request, pk)
     require(can_organise(request.user, event.programme.partnership))
     if request.method == "POST":
-        run = run_allocation(event=event, run_by=request.user)
-        messages.success(
-            request,
-            f"Allocation done in {run.seconds:.2f} s: {run.placed} of {run.people} people placed. Check it, then publish.",
-        )
+        pending = request_allocation(event=event, run_by=request.user)
+        if pending.status == AllocationRun.Status.DONE:  # tasks run inline without a broker
+            messages.success(
+                request,
+                f"Allocation done in {pending.seconds:.2f} s: {pending.placed} of {pending.people} people placed. "
+                "Check it, then publish.",
+            )
+        else:
+            messages.info(request, "The allocation is running. This page shows the result when it is done.")
         return redirect("cpd:allocation", event.pk)
-    run = event.allocation_runs.first()
+    latest = event.allocation_runs.first()
+    pending = latest if latest is not None and latest.status != AllocationRun.Status.DONE else None
+    run = event.allocation_runs.filter(status=AllocationRun.Status.DONE).first()
     workshops = []
     if run is not None:
         workshops = event.workshops.annotate(
@@ -85,6 +91,7 @@ def allocation(request, pk):
         {
             "event": event,
             "run": run,
+            "pending": pending,
             "workshops": workshops,
             "shares": shares,
             "participants": participants,
@@ -99,7 +106,7 @@ def allocation(request, pk):
 def allocation_publish(request, pk):
     run = get_object_or_404(
         AllocationRun.objects.select_related("event__programme__partnership").filter(
-            event__in=Event.objects.for_user(request.user)
+            event__in=Event.objects.for_user(request.user), status=AllocationRun.Status.DONE
         ),
         pk=pk,
     )
@@ -108,3 +115,21 @@ def allocation_publish(request, pk):
     publish_allocation(run=run, published_by=request.user)
     messages.success(request, "Timetables published: everyone sees their workshop under My bookings.")
     return redirect("cpd:allocation", run.event_id)
+
+
+@login_required
+def allocation_status(request, pk):
+    """The htmx-polled status of a queued or running allocation; once it has finished, the
+    page reloads to show the result."""
+    run = get_object_or_404(
+        AllocationRun.objects.select_related("event__programme__partnership").filter(
+            event__in=Event.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    require(can_organise(request.user, run.event.programme.partnership))
+    if run.status == AllocationRun.Status.DONE and request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "cpd/partials/allocation_status.html", {"pending": run, "event": run.event})

@@ -67,7 +67,9 @@ def programme(request, partnership_slug):
             "page_obj": page,
             "query": query.urlencode(),
             "can_organise": can_organise(request.user, partnership),
-            "led_schools": sorted(school_ids_for(request.user, partnership)),
+            "led_schools": list(
+                School.objects.filter(pk__in=school_ids_for(request.user, partnership)).order_by("name").only("name")
+            ),
         },
     )
 
@@ -279,7 +281,7 @@ def school_bookings(request, partnership_slug, school_pk):
 
 def _placements_csv(event):
     """For a whole-town INSET: everyone's workshop from the latest allocation run."""
-    run = event.allocation_runs.first()
+    run = event.allocation_runs.filter(status="done").first()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="timetable-{event.pk}.csv"'
     writerow = _safe_writerow(csv.writer(response))

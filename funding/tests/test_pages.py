@@ -151,9 +151,18 @@ def test_the_demo_seeder_gives_winsford_a_round_that_adds_up_and_money_held_back
     balances = round_balances(contribution_round)
     assert balances.paid > 0 and balances.outstanding > 0 and balances.in_credit > 0
     assert Grant.objects.held().filter(condition="business_plan_approved").exists()
-    assert FundingYear.objects.get().budget_lines.count() == 5
+    # Other areas' seeders may file costs on lines of their own: check the lines funding plans.
+    lines = {line.name: line.planned_amount for line in FundingYear.objects.get().budget_lines.all()}
+    assert {
+        "External improvement partner": Decimal("15000.00"),
+        "Whole-town INSET and the CPD programme": Decimal("24000.00"),
+        "Supply cover for network meetings": Decimal("8000.00"),
+        "Intensive support for schools causing concern": Decimal("12000.00"),
+        "Partnership business manager (part-time)": Decimal("18000.00"),
+    }.items() <= lines.items()
     seed_demo()  # running it again adds nothing
     assert ContributionRound.objects.count() == 1
+    assert FundingYear.objects.get().budget_lines.count() == len(lines)
 
 
 @pytest.mark.browser

@@ -1,6 +1,7 @@
 """Contribution rounds, each school's statement, amendments, confirmations and payments."""
 
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from partnership.current import get_partnership, use_partnership
 from partnership.pdf import private_storage
 from partnership.permissions import require
+from partnership.registry import registry
 
 from .. import services
 from ..balances import round_balances
@@ -173,6 +175,18 @@ def round_csv(request, pk):
     return response
 
 
+def _other_charges(partnership, contribution) -> list[dict]:
+    """Charges other areas raised to the school in the funding year (for example CPD places),
+    from the sources registered with the core; funding does not import those apps."""
+    year = contribution.round.funding_year
+    sections = []
+    for source in registry.school_charges:
+        rows = source.charges(partnership, contribution.school, year.start, year.end)
+        if rows:
+            sections.append({"title": source.title, "rows": rows, "total": sum((r.amount for r in rows), Decimal(0))})
+    return sections
+
+
 def _statement_context(request, contribution, **forms) -> dict:
     partnership = contribution.round.partnership
     balance = round_balances(contribution.round, school_ids=[contribution.school_id]).rows[0]
@@ -191,6 +205,7 @@ def _statement_context(request, contribution, **forms) -> dict:
         "jobs": StatementJob.objects.filter(
             contribution__round=contribution.round, contribution__school=contribution.school
         ).select_related("contribution")[:5],
+        "other_charges": _other_charges(partnership, contribution),
         "can_manage": can_manage,
         "can_read_all": can_read_all_funding(request.user, partnership),
         "can_confirm": can_confirm(request.user, contribution),

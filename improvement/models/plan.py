@@ -39,6 +39,11 @@ class Plan(models.Model):
     approval_meeting = models.CharField(
         "committee meeting", max_length=200, blank=True, help_text="For example: Strategic committee, 3 March 2026."
     )
+    # The governance decision that approved the plan, when it was recorded in the portal; the
+    # minute reference and meeting above stay as the record for approvals made elsewhere.
+    approval_decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from funding.models import GrantCondition
 from funding.services import release_grants_for_condition
@@ -60,19 +61,30 @@ def record_priority_update(*, priority, reviewed_on: date, rag: str, commentary:
 
 
 @transaction.atomic
-def approve_plan(*, plan, approved_on: date, minute_ref: str, meeting: str = "", actor) -> list:
+def approve_plan(*, plan, approved_on: date, minute_ref: str = "", meeting: str = "", decision=None, actor) -> list:
     """Records the strategic committee's approval. A business plan's approval releases the
     partnership's grants held back for 'business plan approved'; returns those grants."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_approved:
         raise ValidationError(f"This plan was already approved on {plan.approved_on:%-d %B %Y}.")
-    if not minute_ref.strip():
-        raise ValidationError("Give the minute reference of the committee's decision.")
     if not plan.priorities.exists():
         raise ValidationError("Add at least one priority before the plan is approved.")
-    plan.approved_on, plan.approved_by = approved_on, actor
+    if decision is not None:
+        meeting_of = decision.item.meeting
+        if meeting_of.committee.partnership_id != plan.partnership_id or meeting_of.committee.kind != "strategic":
+            raise ValidationError("Choose a decision of this partnership's strategic committee.")
+        if not decision.is_carried:
+            raise ValidationError("That motion was not carried, so it cannot approve the plan.")
+        local = timezone.localtime(meeting_of.starts_at)
+        minute_ref = minute_ref.strip() or f"item {decision.item.order}"
+        meeting = meeting.strip() or f"{meeting_of.committee.name}, {local.day} {local:%B %Y}"
+    elif not minute_ref.strip():
+        raise ValidationError("Choose the committee's decision, or give the minute reference.")
+    plan.approved_on, plan.approved_by, plan.approval_decision = approved_on, actor, decision
     plan.approval_minute_ref, plan.approval_meeting = minute_ref.strip(), meeting.strip()
-    plan.save(update_fields=["approved_on", "approved_by", "approval_minute_ref", "approval_meeting"])
+    plan.save(
+        update_fields=["approved_on", "approved_by", "approval_minute_ref", "approval_meeting", "approval_decision"]
+    )
     released = []
     if plan.kind == Plan.Kind.BUSINESS:
         released = release_grants_for_condition(
@@ -86,6 +98,11 @@ def approve_plan(*, plan, approved_on: date, minute_ref: str, meeting: str = "",
         actor=actor,
         verb="improvement.plan.approved",
         target=plan,
-        data={"on": str(approved_on), "minute": plan.approval_minute_ref, "grants_released": [g.pk for g in released]},
+        data={
+            "on": str(approved_on),
+            "minute": plan.approval_minute_ref,
+            "decision": decision.pk if decision else None,
+            "grants_released": [g.pk for g in released],
+        },
     )
     return released

@@ -41,7 +41,12 @@ def _latest_updates():
 
 
 def _plan_for(request, pk) -> Plan:
-    plan = get_object_or_404(Plan.objects.for_user(request.user).select_related("partnership", "approved_by"), pk=pk)
+    plan = get_object_or_404(
+        Plan.objects.for_user(request.user).select_related(
+            "partnership", "approved_by", "approval_decision__item__meeting__committee"
+        ),
+        pk=pk,
+    )
     use_partnership(request, plan.partnership)
     return plan
 
@@ -59,7 +64,8 @@ def plan_detail(request, pk):
         ):
             messages.success(request, "Priority added.")
             return redirect(plan)
-    return _render_plan(request, plan, can_edit, form=form, approval_form=ApprovalForm())
+    approval_form = ApprovalForm(partnership=plan.partnership) if can_edit and not plan.is_approved else None
+    return _render_plan(request, plan, can_edit, form=form, approval_form=approval_form)
 
 
 def _render_plan(request, plan, can_edit, *, form, approval_form):
@@ -83,7 +89,7 @@ def _render_plan(request, plan, can_edit, *, form, approval_form):
 def plan_approve(request, pk):
     plan = _plan_for(request, pk)
     require(rules.is_coordinator(request.user, plan.partnership))
-    form = ApprovalForm(request.POST)
+    form = ApprovalForm(request.POST, partnership=plan.partnership)
     if form.is_valid():
         data = form.cleaned_data
         released = attempt(
@@ -93,6 +99,7 @@ def plan_approve(request, pk):
                 approved_on=data["approved_on"],
                 minute_ref=data["minute_ref"],
                 meeting=data["meeting"],
+                decision=data.get("decision"),
                 actor=request.user,
             ),
         )
