@@ -145,6 +145,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Each person's dashboard panels are cached this long at most; any write to the portal's
+# models changes the version they are stored under (partnership/dashboard_cache.py). Off
+# under tests, which turn it on where they test it.
+DASHBOARD_CACHE_SECONDS = 0 if TESTING else int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
+
 AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
