@@ -36,7 +36,7 @@ def _bump(key: str) -> None:
 
 
 def changed(sender, instance=None, **kwargs) -> None:
-    if sender._meta.app_label not in settings.LOCAL_APPS:
+    if not getattr(settings, "DASHBOARD_CACHE_SECONDS", 0) or sender._meta.app_label not in settings.LOCAL_APPS:
         return
     partnership_id = getattr(instance, "partnership_id", None)
     key = _partnership_key(partnership_id) if partnership_id else GLOBAL_KEY
