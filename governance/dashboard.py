@@ -3,7 +3,6 @@ from django.utils import timezone
 from partnership.permissions import has_role
 
 from .models import Action, Meeting
-from .permissions import person_id_of
 
 
 def committees_panel(request, partnership):
@@ -15,11 +14,9 @@ def committees_panel(request, partnership):
         .select_related("committee", "host_school")
         .order_by("starts_at")[:4]
     )
-    person_id = person_id_of(request.user)
+    # The person record is one-to-one with the user: count through it in one query.
     my_open = (
-        Action.objects.filter(meeting__committee__partnership=partnership, owner_id=person_id).open().count()
-        if person_id
-        else 0
+        Action.objects.filter(meeting__committee__partnership=partnership, owner__user=request.user).open().count()
     )
     return {
         "partnership": partnership,

@@ -52,3 +52,7 @@ class PartnershipConfig(AppConfig):
         register_bench_page(BenchPage("terms", "term_list", order=90))
         register_bench_page(BenchPage("invitations", "invitation_list", roles=("coordinator",), order=95))
         register_bench_page(BenchPage("audit log", "audit_log", roles=("coordinator",), order=99))
+
+        from . import dashboard_cache
+
+        dashboard_cache.connect()

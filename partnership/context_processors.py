@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from .current import current_partnership
-from .permissions import roles_in, visible_partnerships
+from .permissions import granted_partnerships, roles_in
 from .registry import registry
 
 
@@ -10,6 +10,18 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "current_partnership": None}
     partnership = current_partnership(request)
+    # A page that renders several templates with the request (the dashboard renders one per
+    # panel) builds the navigation once, not once per template.
+    key = (request.path, getattr(partnership, "pk", None))
+    memo = getattr(request, "_portal_nav_memo", None)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    context = _portal_context(request, user, partnership)
+    request._portal_nav_memo = (key, context)
+    return context
+
+
+def _portal_context(request, user, partnership) -> dict:
     nav_items = []
     if partnership is not None:
         for item in registry.nav:
@@ -28,5 +40,9 @@ def portal(request):
         "current_partnership": partnership,
         "current_roles": sorted(roles_in(user, partnership)) if partnership else [],
         "nav_items": nav_items,
-        "other_partnerships": lambda: visible_partnerships(user).exclude(pk=getattr(partnership, "pk", None)),
+        # Loaded with the grants: no query for the "Switch partnership" menu.
+        "other_partnerships": sorted(
+            (p for p in granted_partnerships(user).values() if p.pk != getattr(partnership, "pk", None)),
+            key=lambda p: (p.name, p.pk),
+        ),
     }

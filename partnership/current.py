@@ -6,10 +6,10 @@ pages reached by id call `use_partnership` with the object's partnership, so the
 navigation follows the person.
 """
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from .models import Partnership
-from .permissions import visible_partnership_ids
+from .permissions import granted_partnerships
 
 SESSION_KEY = "current_partnership_id"
 
@@ -21,9 +21,10 @@ def use_partnership(request, partnership) -> None:
 
 
 def get_partnership(request, slug: str) -> Partnership:
-    partnership = get_object_or_404(
-        Partnership.objects.select_related("local_authority"), slug=slug, pk__in=visible_partnership_ids(request.user)
-    )
+    # The user's partnerships (with their local authorities) come with the grants: no query.
+    partnership = next((p for p in granted_partnerships(request.user).values() if p.slug == slug), None)
+    if partnership is None:
+        raise Http404("No such partnership.")
     use_partnership(request, partnership)
     return partnership
 
@@ -31,10 +32,10 @@ def get_partnership(request, slug: str) -> Partnership:
 def current_partnership(request) -> Partnership | None:
     if getattr(request, "partnership", None) is not None:
         return request.partnership
-    ids = visible_partnership_ids(request.user)
-    if not ids:
+    partnerships = granted_partnerships(request.user)
+    if not partnerships:
         return None
     wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    partnership = Partnership.objects.select_related("local_authority").get(pk=wanted if wanted in ids else min(ids))
+    partnership = partnerships[wanted if wanted in partnerships else min(partnerships)]
     request.partnership = partnership
     return partnership

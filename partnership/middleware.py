@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .permissions import needs_two_factor
+from .permissions import has_totp, needs_two_factor
 
 # Pages a person must reach to set up two-factor authentication or leave.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invite/", "/healthz")
@@ -15,11 +15,9 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ALLOWED_PREFIXES) or not needs_two_factor(request.user):
-            return self.get_response(request)
-        from allauth.mfa.models import Authenticator
-
-        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+        # has_totp comes with the grants in one query, read afresh on every request, so
+        # removing the authenticator brings the requirement back at once.
+        if request.path.startswith(ALLOWED_PREFIXES) or not needs_two_factor(request.user) or has_totp(request.user):
             return self.get_response(request)
         return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
 

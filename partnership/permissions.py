@@ -7,7 +7,7 @@ with `visible_partnerships`. People who may read but not write get 403 from `req
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .models import Partnership, Role, RoleGrant
 
@@ -23,24 +23,48 @@ class Grant:
 
 
 def grants(user) -> list[Grant]:
-    """The user's role grants, loaded once per request and kept on the user object."""
+    """The user's role grants, loaded once per request and kept on the user object.
+
+    One query brings, with the grants, their partnerships (with local authority) and whether
+    the user has set up TOTP: every signed-in request needs all three, and reading them per
+    request (never across requests) means a revoked grant or removed authenticator counts
+    at once."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_portal_grants", None)
     if cached is None:
-        cached = [
-            Grant(partnership_id, role, school_id)
-            for partnership_id, role, school_id in RoleGrant.objects.filter(user=user).values_list(
-                "partnership_id", "role", "school_id"
-            )
-        ]
+        from allauth.mfa.models import Authenticator
+
+        totp = Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+        rows = list(
+            RoleGrant.objects.filter(user=user)
+            .select_related("partnership__local_authority")
+            .annotate(has_totp=Exists(totp))
+            .order_by("pk")
+        )
+        cached = [Grant(row.partnership_id, row.role, row.school_id) for row in rows]
+        user._portal_partnerships = {row.partnership_id: row.partnership for row in rows}
+        user._portal_has_totp = any(row.has_totp for row in rows)
         user._portal_grants = cached
     return cached
 
 
 def forget_grants(user) -> None:
-    if hasattr(user, "_portal_grants"):
-        del user._portal_grants
+    for name in ("_portal_grants", "_portal_partnerships", "_portal_has_totp"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def granted_partnerships(user) -> dict[int, Partnership]:
+    """The partnerships the user holds a grant in, by id (loaded with the grants)."""
+    grants(user)
+    return getattr(user, "_portal_partnerships", {})
+
+
+def has_totp(user) -> bool:
+    """Whether a user with grants has set up TOTP (loaded with the grants; False without grants)."""
+    grants(user)
+    return getattr(user, "_portal_has_totp", False)
 
 
 def visible_partnership_ids(user) -> set[int]:

@@ -138,8 +138,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis (one database query fewer on every signed-in request)
+    # and written through to the database. Only with a shared cache: a per-process cache
+    # would let one web process keep a session another has signed out.
+    SESSION_ENGINE = "partnership.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Each person's dashboard panels are cached this long at most; any write to the portal's
+# models changes the version they are stored under (partnership/dashboard_cache.py). Off
+# under tests, which turn it on where they test it.
+DASHBOARD_CACHE_SECONDS = 0 if TESTING else int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
 
 AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -5,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from . import dashboard_cache
 from .current import current_partnership, get_partnership
 from .forms import AcceptInvitationForm, InvitationForm, TermForm
 from .models import AuditEntry, Invitation, Term
@@ -38,17 +42,27 @@ def dashboard(request):
 @login_required
 def partnership_dashboard(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
-    panels = []
-    for panel in registry.dashboard_panels:
+
+    def render_panel(panel):
         context = panel.context(request, partnership)
-        if context is not None:
-            panels.append({"panel": panel, "html": render_to_string(panel.template, context, request=request)})
+        return None if context is None else render_to_string(panel.template, context, request=request)
+
+    # Each person's panels (and the current term) are kept briefly, until a change to the
+    # portal's data: see dashboard_cache.
+    parts = {f"panel:{panel.name}": partial(render_panel, panel) for panel in registry.dashboard_panels}
+    parts["term"] = partial(Term.current_for, partnership)
+    values = dashboard_cache.cached(request, partnership, parts)
+    panels = [
+        {"panel": panel, "html": mark_safe(values[f"panel:{panel.name}"])}
+        for panel in registry.dashboard_panels
+        if values[f"panel:{panel.name}"] is not None
+    ]
     return render(
         request,
         "partnership/dashboard.html",
         {
             "partnership": partnership,
-            "term": Term.current_for(partnership),
+            "term": values["term"],
             "roles": roles_in(request.user, partnership),
             "panels": panels,
         },

@@ -38,7 +38,7 @@ def test_the_committee_list_takes_the_same_queries_for_many_committees(world, cl
     url = reverse("governance:committee_list", args=["winsford"])
     CommitteeFactory(partnership=world.partnership)
     client.get(url)
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(6) as few:
         client.get(url)
     for _ in range(12):
         committee = CommitteeFactory(partnership=world.partnership)
@@ -52,7 +52,7 @@ def test_the_meeting_page_takes_the_same_queries_for_many_items(gov, world, clie
     client.force_login(world.user("head"))
     url = reverse("governance:meeting_detail", args=[gov.meeting.pk])
     client.get(url)
-    with django_assert_num_queries(17) as few:
+    with django_assert_num_queries(16) as few:
         client.get(url)
     for number in range(15):
         AgendaItemFactory(meeting=gov.meeting, order=10 + number)
