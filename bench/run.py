@@ -127,6 +127,7 @@ def main() -> int:
         "report": hooks.get("report"),
         "gias_import": hooks.get("gias_import"),
         "inset_allocation": hooks.get("inset_allocation"),
+        "minutes_pdf": hooks.get("minutes_pdf"),
         "load": load[0] if isinstance(load, list) and load else {"note": load},
         "load_pages": load if isinstance(load, list) else [],
         "problems": problems,
@@ -178,6 +179,8 @@ def targets(results: dict) -> list[dict]:
         ("gias_import", "GIAS import at least 2,500 rows/s", "rows_per_s", lambda v: v >= 2500),
         ("inset_allocation", "INSET allocation (1,500 staff, 60 workshops) under 5 s", "seconds", lambda v: v < 5),
         ("report", "termly report at most 1.2 times WeasyPrint alone", "ratio", lambda v: v <= 1.2),
+        ("report", "termly report (300 schools) in under 20 s", "total_s", lambda v: v < 20),
+        ("minutes_pdf", "minutes PDF (30 items) at most 1.5 times WeasyPrint alone", "ratio", lambda v: v <= 1.5),
     ]
     for key, target, field, ok in checks:
         value = (results.get(key) or {}).get(field)
@@ -204,13 +207,14 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {role} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"- Machine: {results['machine']}; load average at start {results['load_average_at_start']}")
-    for key, label in [
-        ("report", "Termly report"),
-        ("gias_import", "GIAS import"),
-        ("inset_allocation", "INSET allocation"),
+    for key, label, keys in [
+        ("report", "Termly report", ["schools", "total_s", "weasyprint_only_s", "ratio", "queries_per_section"]),
+        ("gias_import", "GIAS import", ["rows", "rows_per_s", "update_rows_per_s"]),
+        ("inset_allocation", "INSET allocation", ["staff", "workshops", "seconds", "first_choice_share"]),
+        ("minutes_pdf", "Minutes PDF", ["items", "job_seconds", "weasyprint_seconds", "ratio", "queries"]),
     ]:
         value = results.get(key) or {}
-        shown = value.get("note") or ", ".join(f"{k} {v}" for k, v in value.items())
+        shown = value.get("note") or ", ".join(f"{k} {value[k]}" for k in keys if k in value)
         lines.append(f"- {label}: {shown}")
     if results["load_pages"]:
         for row in results["load_pages"]:

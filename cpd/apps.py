@@ -42,3 +42,13 @@ class CpdConfig(AppConfig):
         register_demo_seeder(DemoSeeder("cpd", demo.seed, order=40))
         register_school_charges(SchoolChargeSource("cpd", "CPD places", costs.school_charges, order=40))
         register_periodic_task("cpd-impact-follow-ups", "cpd.tasks.send_impact_follow_ups", crontab(hour=7, minute=15))
+
+        from partnership.registry import BenchPage, ScaleSeeder, register_bench_page, register_scale_seeder
+
+        from . import scale
+
+        register_scale_seeder(ScaleSeeder("cpd", scale.seed, order=40))
+        register_bench_page(BenchPage("CPD programme", "cpd:programme", order=40))
+        register_bench_page(
+            BenchPage("CPD event page", "cpd:event_detail", scale.busiest_event, ("coordinator", "head", "staff"), 41)
+        )

@@ -28,3 +28,15 @@ class FundingConfig(AppConfig):
         register_periodic_task(
             "funding-requeue-stale-statements", "funding.tasks.requeue_stale_statement_jobs", 10 * 60
         )
+
+        from partnership.registry import BenchPage, ScaleSeeder, register_bench_page, register_scale_seeder
+
+        from . import scale
+
+        register_scale_seeder(ScaleSeeder("funding", scale.seed, order=30))
+        readers = ("coordinator", "la_officer")
+        register_bench_page(BenchPage("funding overview", "funding:overview", roles=(*readers, "head"), order=30))
+        register_bench_page(BenchPage("funding round", "funding:round_detail", scale.current_round, readers, 31))
+        register_bench_page(
+            BenchPage("funding statement", "funding:statement", scale.head_statement, (*readers, "head"), 32)
+        )

@@ -51,3 +51,18 @@ class ImprovementConfig(AppConfig):
             crontab(day_of_week="mon", hour=7, minute=0),
         )
         report.register()
+
+        from partnership.registry import BenchPage, ScaleSeeder, register_bench_page, register_scale_seeder
+
+        from . import scale
+
+        register_scale_seeder(ScaleSeeder("improvement", scale.seed, order=50))
+        members = ("coordinator", "head", "la_officer")
+        register_bench_page(BenchPage("improvement overview", "improvement:overview", roles=members, order=50))
+        register_bench_page(BenchPage("improvement plan", "improvement:plan_detail", scale.latest_plan, members, 51))
+        register_bench_page(BenchPage("categorisation", "improvement:categorisation_list", roles=members, order=52))
+        register_bench_page(BenchPage("support", "improvement:support_list", roles=members, order=53))
+        register_bench_page(
+            BenchPage("survey page", "improvement:survey_detail", scale.latest_survey, ("coordinator",), 54)
+        )
+        register_bench_page(BenchPage("news", "improvement:news_list", order=55))

@@ -59,3 +59,13 @@ class SchoolsConfig(AppConfig):
         register_periodic_task(
             "schools: fail stale GIAS imports", "schools.tasks.fail_stale_gias_imports", timedelta(minutes=10)
         )
+
+        from partnership.registry import BenchPage, register_bench_page
+
+        register_bench_page(BenchPage("school list", "schools:school_list", order=10))
+        register_bench_page(
+            BenchPage("school page", "schools:school_detail", lambda target: [target.school.pk], order=11)
+        )
+        register_bench_page(
+            BenchPage("people", "schools:person_list", roles=("coordinator", "clerk", "head", "la_officer"), order=12)
+        )

@@ -4,45 +4,38 @@
     report_benchmark(schools=300)
     -> {"schools": 300, "total_s": ..., "weasyprint_only_s": ..., "ratio": ..., ...}
 
-It adds a partnership to the current database (run it on a scratch database), lets every
-registered scale seeder fill it (schools first, then a year of each app's activity), builds
+It adds a partnership of new schools to the current database (whatever it holds: measure
+runs it in a transaction it rolls back), fills it through the scale machinery (core and
+schools steps, then a year of every registered scale seeder's activity), builds
 the report through the task's own code path, then times WeasyPrint alone on the same
 finished HTML. The target: total under 20 seconds and at most 1.2 times WeasyPrint alone.
 """
 
 import gc
 import time
-import uuid
 from functools import partial
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ..demo import academic_year_of, term_dates
-from ..models import LocalAuthority, Partnership, Term
+from ..models import Partnership, Term
 from ..pdf import render_pdf
 from ..registry import registry
+from ..scale import seed_partnership
 from .assembly import SectionResult, build_section, render_document
 from .models import TermlyReport
 from .tasks import produce_report
 
 
 def seed_county(*, schools: int = 300) -> tuple[Partnership, list[Term]]:
-    """A new partnership with its own terms for the current academic year, filled by the
-    registered scale seeders."""
-    la, _ = LocalAuthority.objects.get_or_create(code="999", defaults={"name": "Benchmark County Council"})
-    tag = uuid.uuid4().hex[:8]
-    partnership = Partnership.objects.create(
-        name=f"County partnership of {schools} schools ({tag})", slug=f"county-{tag}", local_authority=la
-    )
-    year = academic_year_of(timezone.localdate())
-    terms = [
-        Term.objects.create(partnership=partnership, season=season, academic_year=year, start=start, end=end)
-        for season, start, end in term_dates(year)
-    ]
-    for seeder in registry.scale_seeders:
-        seeder.seed(partnership, schools=schools, terms=terms)
+    """A new partnership of `schools` new schools with a year of every area's activity, made
+    by the scale machinery (`partnership.scale.seed_partnership`: core and schools steps, then
+    every registered scale seeder); returns it with its terms of the current academic year."""
+    context = seed_partnership(schools=schools, years=1)
+    partnership = Partnership.objects.get(pk=context.partnership_ids[0])
+    year = context.current_year
+    terms = list(Term.objects.for_partnership(partnership).filter(academic_year=year).order_by("start"))
     return partnership, terms
 
 

@@ -6,7 +6,7 @@ the `ScaleContext` and inserting with `context.bulk_insert`.
 """
 
 from .context import ScaleContext, bulk_insert, reserve_ids
-from .run import MARKER_CODE, SIZES, marker_for, seed_scale, seeded_marker
+from .run import MARKER_CODE, SIZES, marker_for, seed_partnership, seed_scale, seeded_marker
 
 __all__ = [
     "MARKER_CODE",
@@ -15,6 +15,7 @@ __all__ = [
     "bulk_insert",
     "marker_for",
     "reserve_ids",
+    "seed_partnership",
     "seed_scale",
     "seeded_marker",
 ]

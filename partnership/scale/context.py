@@ -88,12 +88,15 @@ class ScaleContext:
     - `people_of_school[school_id]`: person ids (head first, then staff, then governors);
       `governing_body_of[school_id]`.
     - `rng`: a `random.Random` seeded with `seed`, so the same sizes give the same data.
+    - `tag`: appended to partnership slugs and seeded e-mail addresses, so a seed can be added
+      to a database that already holds one (`seed_partnership`).
     """
 
     schools: int
     partnerships: int
     years: list[int]
     seed: int = 2026
+    tag: str = ""
     rng: random.Random = field(init=False)
     today: date = field(default_factory=timezone.localdate)
     local_authority_ids: list[int] = field(default_factory=list)

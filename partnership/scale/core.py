@@ -32,11 +32,13 @@ def local_authority_count(schools: int) -> int:
 def seed_local_authorities(context: ScaleContext) -> None:
     count = local_authority_count(context.schools)
     ids = reserve_ids(LocalAuthority, count)
+    used = set(LocalAuthority.objects.values_list("code", flat=True))
+    codes = (code for code in map(str, range(200, 1000)) if code not in used)  # fresh codes in a used database
     rows = []
     for n, pk in enumerate(ids):
         base = LOCAL_AUTHORITIES[n % len(LOCAL_AUTHORITIES)]
         name = base if n < len(LOCAL_AUTHORITIES) else f"{base} {n // len(LOCAL_AUTHORITIES) + 1}"
-        rows.append({"id": pk, "code": str(200 + n), "name": name})
+        rows.append({"id": pk, "code": next(codes), "name": name})
     bulk_insert(LocalAuthority, rows)
     context.local_authority_ids = list(ids)
 
@@ -63,7 +65,7 @@ def seed_partnerships(context: ScaleContext) -> None:
             {
                 "id": pk,
                 "name": name,
-                "slug": f"{slugify(name)}-{n + 1}",
+                "slug": f"{slugify(name)}-{n + 1}{context.tag}",
                 "kind": context.rng.choice(kinds),
                 "local_authority_id": la,
                 "description": f"Schools in and around {town} working together.",
@@ -116,14 +118,14 @@ def seed_users(context: ScaleContext) -> None:
     for n, la in enumerate(context.local_authority_ids):
         pk = next(user_ids)
         officer_of_la[la] = pk
-        users.append(_user(pk, f"la_officer.{n + 1}@scale.test", context, password, joined))
+        users.append(_user(pk, f"la_officer.{n + 1}{context.tag}@scale.test", context, password, joined))
         totp.append(pk)
     for n, partnership in enumerate(context.partnership_ids):
         mine = {"la_officer": officer_of_la[context.la_of[partnership]]}
         for key in per_partnership:
             pk = next(user_ids)
             mine[key] = pk
-            users.append(_user(pk, f"{key}.{n + 1}@scale.test", context, password, joined))
+            users.append(_user(pk, f"{key}.{n + 1}{context.tag}@scale.test", context, password, joined))
             if key == "coordinator":
                 totp.append(pk)
         context.users_of[partnership] = mine

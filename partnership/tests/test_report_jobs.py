@@ -21,7 +21,6 @@ from partnership.reports.bench import report_benchmark, section_query_counts, se
 from partnership.reports.services import request_report
 from partnership.tests.factories import TermFactory, TermlyReportFactory, ready_report
 from partnership.tests.report_sections import EMPTY, FAKE_SCHOOLS, pdf_text, sections, stored_files
-from partnership.tests.scale import schools_scale_seeder
 
 Status = TermlyReport.Status
 
@@ -245,9 +244,8 @@ def test_the_daily_job_queues_reports_for_terms_that_ended_yesterday_once(world,
 
 
 def test_section_queries_do_not_grow_with_the_number_of_schools(db, fake_sections):
-    with schools_scale_seeder():
-        small, small_terms = seed_county(schools=3)
-        large, large_terms = seed_county(schools=40)
+    small, small_terms = seed_county(schools=3)
+    large, large_terms = seed_county(schools=40)
 
     few = section_query_counts(small, small_terms[0])
     many = section_query_counts(large, large_terms[0])
@@ -257,7 +255,7 @@ def test_section_queries_do_not_grow_with_the_number_of_schools(db, fake_section
 
 
 def test_the_benchmark_reports_its_timings(db):
-    with sections(FAKE_SCHOOLS), schools_scale_seeder():
+    with sections(FAKE_SCHOOLS):
         result = report_benchmark(schools=12, repeats=1)
 
     assert result["schools"] == 12 and result["sections"] == ["test-schools"]
