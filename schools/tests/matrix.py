@@ -32,10 +32,12 @@ def _person(world):
 def _governing_body(world):
     from schools.models import GoverningBody
 
-    body = GoverningBody.objects.create(name="Governing body of Darnhall")
-    world.school.governing_body = body
-    world.school.save(update_fields=["governing_body"])
-    return [body.pk]
+    # Several cases ask for it: reuse the school's body, or a second one would orphan the first.
+    world.school.refresh_from_db(fields=["governing_body"])
+    if world.school.governing_body is None:
+        world.school.governing_body = GoverningBody.objects.create(name="Governing body of Darnhall")
+        world.school.save(update_fields=["governing_body"])
+    return [world.school.governing_body.pk]
 
 
 def _import_job(world):
