@@ -8,6 +8,7 @@ class PartnershipConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
+        from . import lookups
         from .permissions import can_invite, can_manage_partnership, can_read_reports, has_role
         from .registry import (
             BenchPage,
@@ -22,6 +23,7 @@ class PartnershipConfig(AppConfig):
         )
         from .reports.panels import reports_panel, seed_demo_report
 
+        lookups.register()
         register_nav(NavItem("Dashboard", "partnership_dashboard", lambda user, p: True, order=0, exact=True))
         register_nav(NavItem("Terms", "term_list", lambda user, p: has_role(user, p), order=90))
         register_nav(NavItem("Invitations", "invitation_list", can_invite, order=95))

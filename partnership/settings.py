@@ -190,6 +190,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# British wording for allauth's own pages (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 FORMAT_MODULE_PATH = ["partnership.formats"]
 

@@ -102,7 +102,8 @@ def meeting_detail(request, pk):
     )
 
 
-ItemFormSet = modelformset_factory(AgendaItem, form=AgendaItemForm, extra=0)
+# Edits existing items only: a tampered form count must not add rows (new items come from NewAgendaItemForm).
+ItemFormSet = modelformset_factory(AgendaItem, form=AgendaItemForm, extra=0, edit_only=True)
 
 
 @login_required
@@ -125,7 +126,9 @@ def meeting_agenda(request, pk):
                 formset = ItemFormSet(request.POST, queryset=queryset, prefix="items")
                 if formset.is_valid():
                     services.update_agenda_items(
-                        meeting=meeting, items=[form.instance for form in formset.forms], updated_by=request.user
+                        meeting=meeting,
+                        items=[form.instance for form in formset.forms if form.instance.pk],
+                        updated_by=request.user,
                     )
                     messages.success(request, "Agenda saved.")
                     return redirect("governance:meeting_agenda", meeting.pk)

@@ -33,3 +33,11 @@ def percent(value, places: int = 0) -> str:
     if value is None:
         return ""
     return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def verb_label(verb) -> str:
+    """An audit verb as words: "improvement.support.visit_logged" -> "Support visit logged"."""
+    parts = str(verb or "").split(".")
+    words = " ".join(parts[1:] if len(parts) > 1 else parts).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
