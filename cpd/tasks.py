@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.jobs import requeue_stale
 from partnership.pdf import write_pdf
 
 # Half a term: English half terms run six to seven weeks.
@@ -154,19 +155,9 @@ def requeue_stuck_documents() -> int:
     """Every few minutes: a PDF left RUNNING by a worker that died goes back in the queue."""
     from .models import Document
 
-    stale = timezone.now() - timedelta(minutes=20)
-    ids = list(
-        Document.objects.filter(status=Document.Status.RUNNING, created_at__lt=stale).values_list("pk", flat=True)
+    return requeue_stale(
+        Document, since_field="created_at", older_than=timedelta(minutes=20), task_for=lambda pk: render_document
     )
-    requeued = 0
-    for document_id in ids:
-        # Conditional, so a worker that finishes meanwhile is not undone.
-        if Document.objects.filter(pk=document_id, status=Document.Status.RUNNING).update(
-            status=Document.Status.QUEUED
-        ):
-            transaction.on_commit(partial(render_document.delay, document_id))
-            requeued += 1
-    return requeued
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from partnership.jobs import requeue_stale
 from partnership.pdf import write_pdf
 
 
@@ -57,14 +58,9 @@ def requeue_stale_statement_jobs(minutes: int = 20) -> int:
 
     from .models import StatementJob
 
-    stale = list(
-        StatementJob.objects.filter(
-            status=StatementJob.Status.RUNNING, started_at__lt=timezone.now() - timedelta(minutes=minutes)
-        ).values_list("pk", flat=True)
+    return requeue_stale(
+        StatementJob,
+        since_field="started_at",
+        older_than=timedelta(minutes=minutes),
+        task_for=lambda pk: render_statement_pdf,
     )
-    for job_id in stale:
-        if StatementJob.objects.filter(pk=job_id, status=StatementJob.Status.RUNNING).update(
-            status=StatementJob.Status.QUEUED
-        ):
-            render_statement_pdf.delay(job_id)
-    return len(stale)

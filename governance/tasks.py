@@ -8,6 +8,7 @@ from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from partnership.jobs import requeue_stale
 from partnership.pdf import html_to_pdf, private_storage, save_private_file
 
 from .documents import agenda_html, minutes_html
@@ -115,13 +116,10 @@ def requeue_stalled_documents(minutes_old: int = 15) -> int:
     """A worker that died mid-job leaves its document RUNNING: put it back in the queue."""
     from datetime import timedelta
 
-    stalled = list(
-        Document.objects.filter(
-            status=Document.Status.RUNNING, started_at__lt=timezone.now() - timedelta(minutes=minutes_old)
-        ).values_list("pk", "kind")
+    return requeue_stale(
+        Document,
+        since_field="started_at",
+        older_than=timedelta(minutes=minutes_old),
+        extra_fields=("kind",),
+        task_for=lambda pk, kind: send_agenda_pack if kind == Document.Kind.AGENDA_PACK else render_minutes_pdf,
     )
-    for pk, kind in stalled:
-        if Document.objects.filter(pk=pk, status=Document.Status.RUNNING).update(status=Document.Status.QUEUED):
-            task = send_agenda_pack if kind == Document.Kind.AGENDA_PACK else render_minutes_pdf
-            task.delay(pk)
-    return len(stalled)

@@ -57,3 +57,23 @@ def enqueue_on_commit(task, *args, on_refused: Callable[..., object] | None = No
 
     transaction.on_commit(send)
     return dispatch
+
+
+def requeue_stale(model, *, since_field: str, older_than, task_for: Callable[..., object], extra_fields=()) -> int:
+    """Puts rows a dead worker left RUNNING back to QUEUED and sends their task again.
+
+    `model` has a `status` field with `Status.RUNNING` and `Status.QUEUED`; rows whose
+    `since_field` is older than `older_than` (a timedelta) are stale. `task_for(pk, *extra)`
+    names the task to send, `extra` being the values of `extra_fields`. Shared by the apps'
+    PDF and document sweeps (beat jobs)."""
+    from django.utils import timezone
+
+    running, queued = model.Status.RUNNING, model.Status.QUEUED
+    stale = model.objects.filter(status=running, **{f"{since_field}__lt": timezone.now() - older_than})
+    requeued = 0
+    for pk, *extra in stale.values_list("pk", *extra_fields):
+        # Conditional, so a worker that finishes meanwhile is not undone.
+        if model.objects.filter(pk=pk, status=running).update(status=queued):
+            enqueue_on_commit(task_for(pk, *extra), pk)
+            requeued += 1
+    return requeued

@@ -437,7 +437,9 @@ def test_a_payment_dated_in_the_future_is_refused(world, funding):
     assert not Payment.objects.exists()
 
 
-def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_again(world, funding):
+def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_again(
+    world, funding, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -449,7 +451,8 @@ def test_a_statement_job_left_running_by_a_dead_worker_is_queued_and_rendered_ag
         contribution=funding.contribution, status="running", started_at=timezone.now() - timedelta(hours=1)
     )
     fresh = StatementJob.objects.create(contribution=funding.contribution, status="running", started_at=timezone.now())
-    assert requeue_stale_statement_jobs() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale_statement_jobs() == 1
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert stuck.status == "done" and stuck.file_name  # tasks run inline in tests

@@ -233,7 +233,9 @@ def test_a_real_worker_renders_the_signed_minutes(celery_worker_real, world, tmp
     assert "Joint CPD programme" in pdf_text(_read(documents[0]), tmp_path)
 
 
-def test_a_document_left_running_by_a_dead_worker_is_queued_again_and_finished(gov, world):
+def test_a_document_left_running_by_a_dead_worker_is_queued_again_and_finished(
+    gov, world, django_capture_on_commit_callbacks
+):
     minutes = Minutes.objects.create(
         meeting=gov.meeting, status="signed", signed_by=gov.chair.person, signed_at=timezone.now()
     )
@@ -251,7 +253,8 @@ def test_a_document_left_running_by_a_dead_worker_is_queued_again_and_finished(g
         status=Document.Status.RUNNING,
         started_at=timezone.now(),
     )
-    assert tasks.requeue_stalled_documents() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stalled_documents() == 1
     stalled.refresh_from_db()
     fresh.refresh_from_db()
     assert stalled.status == Document.Status.DONE and fresh.status == Document.Status.RUNNING
