@@ -12,20 +12,17 @@ from .committees import (
     record_review,
     update_committee,
 )
+from .decisions import add_action, close_action, matters_arising, record_decision
 from .meetings import (
     QuorumState,
-    add_action,
     add_agenda_item,
     attach_paper,
     cancel_meeting,
-    close_action,
     declare_interest,
     draft_for,
-    matters_arising,
     publish_agenda,
     quorum_for,
     record_attendance,
-    record_decision,
     schedule_meeting,
     update_agenda_items,
 )
