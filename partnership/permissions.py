@@ -7,7 +7,7 @@ with `visible_partnerships`. People who may read but not write get 403 from `req
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from .models import Partnership, Role, RoleGrant
 
@@ -86,10 +86,6 @@ def has_role(user, partnership, *roles) -> bool:
     return bool(held) if not roles else bool(held.intersection(roles))
 
 
-def has_role_anywhere(user, *roles) -> bool:
-    return any(grant.role in roles for grant in grants(user))
-
-
 def school_ids_for(user, partnership=None, roles=(Role.HEADTEACHER,)) -> set[int]:
     """Schools the user leads (or works at, with roles=(Role.STAFF,)), optionally in one partnership."""
     partnership_id = getattr(partnership, "pk", partnership)
@@ -116,11 +112,6 @@ def needs_two_factor(user) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def partnership_filter(user, field: str = "partnership") -> Q:
-    """A Q that keeps rows of partnerships the user can see: `Model.objects.filter(partnership_filter(user))`."""
-    return Q(**{f"{field}__in": visible_partnership_ids(user)})
 
 
 # Termly reports go to the people who answer for the partnership: LA officers, coordinators,

@@ -1,3 +1,4 @@
+from .actions import action_update, meeting_actions, my_actions
 from .calendar import calendar, calendar_feed, calendar_revoke
 from .committees import (
     committee_attendance,
@@ -10,10 +11,8 @@ from .committees import (
     membership_end,
 )
 from .meetings import (
-    action_update,
     item_paper,
     item_votes,
-    meeting_actions,
     meeting_agenda,
     meeting_attendance,
     meeting_cancel,
@@ -21,7 +20,6 @@ from .meetings import (
     meeting_detail,
     meeting_interests,
     meeting_publish,
-    my_actions,
     paper_download,
 )
 from .minutes import (
