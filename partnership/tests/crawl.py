@@ -1,8 +1,10 @@
 """The crawl shared by the accessibility and security tests: every GET URL of the permission
 matrix that answers 200 to at least one signed-in role."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.urls import reverse
 
 from partnership.tests.test_permission_matrix import CASES
@@ -29,3 +31,17 @@ def pages_to_visit(world) -> list[Visit]:
             continue
         visits.append(Visit(case.id, reverse(case.url_name, args=case.args(world)), roles[0], roles))
     return visits
+
+
+@contextmanager
+def rolled_back(world):
+    """Run one matrix case's set-up and requests, then undo them: the database in a
+    rolled-back transaction, and the objects case builders cache on `world`."""
+    cached = dict(vars(world))
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        vars(world).clear()
+        vars(world).update(cached)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from partnership.models import AuditEntry
-from partnership.tests.crawl import PREFERENCE
+from partnership.tests.crawl import PREFERENCE, rolled_back
 from partnership.tests.test_permission_matrix import CASES
 
 LONG = "x" * 10_000
@@ -102,15 +102,8 @@ class Crawl:
         """send(client, url) -> response, inside a transaction that is always rolled back."""
         client = Client()
         client.force_login(self.world.user(role))
-        cached = dict(vars(self.world))  # case builders may cache objects on the world
-        try:
-            with transaction.atomic():
-                url = reverse(case.url_name, args=case.args(self.world))
-                send(client, url)
-                transaction.set_rollback(True)
-        finally:
-            vars(self.world).clear()
-            vars(self.world).update(cached)
+        with rolled_back(self.world):
+            send(client, reverse(case.url_name, args=case.args(self.world)))
 
     def request(self, label, do, check=lambda response: None):
         """do() -> response, in a savepoint rolled back afterwards (or when the view raises)."""

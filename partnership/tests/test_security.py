@@ -5,12 +5,11 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
-from partnership.tests.crawl import PREFERENCE, pages_to_visit
+from partnership.tests.crawl import PREFERENCE, pages_to_visit, rolled_back
 from partnership.tests.test_permission_matrix import CASES
 
 
@@ -104,13 +103,9 @@ def test_every_post_of_the_permission_matrix_without_a_csrf_token_is_refused(wor
         client = Client(enforce_csrf_checks=True)
         client.force_login(world.user(role))
         # Each case builds its own objects; roll them back so the next case starts clean.
-        cached = dict(vars(world))  # case builders may cache objects on the world
-        with transaction.atomic():
+        with rolled_back(world):
             url = reverse(case.url_name, args=case.args(world))
             response = client.post(url, case.data(world))
-            transaction.set_rollback(True)
-        vars(world).clear()
-        vars(world).update(cached)
         if response.status_code != 403:
             failures.append(f"{case.id} {url} as {role}: {response.status_code}, not 403")
     assert not failures, "\n".join(failures)
