@@ -28,7 +28,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.pages import bench_pages, find_target, school_list_page  # noqa: E402
@@ -69,6 +69,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def measure_one(client, url: str) -> tuple[list[float], int, int]:
+    """Times of REPEAT requests in ms, the query count of one, and the status code."""
+    for _ in range(WARM_UP):
+        response = client.get(url)
+    if response.status_code != 200:
+        return [], 0, response.status_code
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured)  # now: the next request clears the log
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return times, queries, 200
+
+
 def measure_pages(scale: str, target) -> tuple[list[dict], list[str]]:
     rows, problems = [], []
     clients = {}
@@ -82,20 +99,11 @@ def measure_pages(scale: str, target) -> tuple[list[dict], list[str]]:
             if role not in clients:
                 clients[role] = Client()
                 clients[role].force_login(user)
-            client = clients[role]
-            for _ in range(WARM_UP):
-                response = client.get(url)
-            if response.status_code != 200:
-                problems.append(f"{page.name} as {role}: {url} answered {response.status_code}, not measured")
+            with override_settings(**dict(page.settings)):
+                times, queries, status = measure_one(clients[role], url)
+            if status != 200:
+                problems.append(f"{page.name} as {role}: {url} answered {status}, not measured")
                 continue
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url)
-            queries = len(captured)  # now: the next request clears the log
-            times = []
-            for _ in range(REPEAT):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
             rows.append(
                 {
                     "name": page.name,

@@ -51,6 +51,12 @@ class PartnershipConfig(AppConfig):
 
         # The core's main pages, measured by `make bench` (apps register theirs the same way).
         register_bench_page(BenchPage("dashboard", "partnership_dashboard", order=0))
+        # Every view of it rendered afresh, as on a person's first visit after a change.
+        register_bench_page(
+            BenchPage(
+                "dashboard, uncached", "partnership_dashboard", order=1, settings=(("DASHBOARD_CACHE_SECONDS", 0),)
+            )
+        )
         register_bench_page(BenchPage("terms", "term_list", order=90))
         register_bench_page(BenchPage("invitations", "invitation_list", roles=("coordinator",), order=95))
         register_bench_page(BenchPage("audit log", "audit_log", roles=("coordinator",), order=99))

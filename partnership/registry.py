@@ -83,13 +83,15 @@ class ScaleSeeder:
 class BenchPage:
     """A main page for `make bench`: `args(target)` gives the URL arguments, where `target`
     is a `bench.pages.Target` (a seeded partnership, one of its schools, its users by role).
-    `roles` lists who is measured on it: coordinator, clerk, head, la_officer, staff."""
+    `roles` lists who is measured on it: coordinator, clerk, head, la_officer, staff.
+    `settings` are (name, value) pairs overridden while it is measured."""
 
     name: str
     url_name: str
     args: Callable[[Any], list] = lambda target: [target.partnership.slug]
     roles: tuple[str, ...] = ("coordinator", "clerk", "head", "la_officer", "staff")
     order: int = 100
+    settings: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

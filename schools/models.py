@@ -201,9 +201,12 @@ class PartnershipMembership(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def in_partnership(self, partnership):
-        """People of the partnership itself and of its current member schools."""
-        schools = School.objects.in_partnership(partnership).values("pk")
-        return self.filter(Q(partnership=partnership) | Q(school__in=schools))
+        """People of the partnership itself and of its current member schools.
+
+        The member schools are read first (a partnership has tens): with their ids as a
+        list PostgreSQL combines two indexes, where a subquery under OR scans every person."""
+        schools = list(School.objects.in_partnership(partnership).values_list("pk", flat=True))
+        return self.filter(Q(partnership=partnership) | Q(school_id__in=schools))
 
     def for_user(self, user):
         ids = visible_partnership_ids(user)

@@ -22,8 +22,10 @@ def own_person(user):
 
 
 def staff_of_member_schools(event):
-    member_schools = School.objects.in_partnership(event.programme.partnership)
-    return Person.objects.filter(school__in=member_schools, kind=Person.Kind.STAFF).select_related("school")
+    # The ids as a list (a partnership has tens of schools): under `.exists()` a subquery
+    # here makes PostgreSQL scan every person in the country.
+    member_schools = list(School.objects.in_partnership(event.programme.partnership).values_list("pk", flat=True))
+    return Person.objects.filter(school_id__in=member_schools, kind=Person.Kind.STAFF).select_related("school")
 
 
 def bookable_people(user, event):

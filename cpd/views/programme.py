@@ -105,7 +105,10 @@ def event_detail(request, pk):
         "booking_form": BookingForm(people=people) if people is not None and people.exists() else None,
         "can_organise": organiser,
         "feedback": summary,
-        "comments": Feedback.objects.filter(booking__event=event).exclude(comments="").order_by("-submitted_at")[:20]
+        # Read here, not in the template: the same queries whether or not feedback has come in.
+        "comments": list(
+            Feedback.objects.filter(booking__event=event).exclude(comments="").order_by("-submitted_at")[:20]
+        )
         if organiser
         else [],
         "warning_list": [w for ws in warnings_for_sessions(partnership, sessions).values() for w in ws]
