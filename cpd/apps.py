@@ -42,6 +42,7 @@ class CpdConfig(AppConfig):
         register_demo_seeder(DemoSeeder("cpd", demo.seed, order=40))
         register_school_charges(SchoolChargeSource("cpd", "CPD places", costs.school_charges, order=40))
         register_periodic_task("cpd-impact-follow-ups", "cpd.tasks.send_impact_follow_ups", crontab(hour=7, minute=15))
+        register_periodic_task("cpd-requeue-stuck-jobs", "cpd.tasks.requeue_stuck_documents", crontab(minute="*/5"))
 
         from partnership.registry import BenchPage, ScaleSeeder, register_bench_page, register_scale_seeder
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.jobs import requeue_stale
+from partnership.jobs import requeue_stale, resend_queued
 from partnership.pdf import write_pdf
 
 # Half a term: English half terms run six to seven weeks.
@@ -152,12 +152,16 @@ def send_follow_up_email(follow_up_id: int) -> bool:
 
 @shared_task
 def requeue_stuck_documents() -> int:
-    """Every few minutes: a PDF left RUNNING by a worker that died goes back in the queue."""
-    from .models import Document
+    """Every few minutes: a PDF left RUNNING by a worker that died goes back in the queue;
+    a PDF or an INSET allocation run still QUEUED after 20 minutes (its message refused by a
+    broker that was down) is sent again. (A RUNNING allocation run is abandoned when the
+    organiser asks again: see services.request_allocation.)"""
+    from .models import AllocationRun, Document
 
-    return requeue_stale(
-        Document, since_field="created_at", older_than=timedelta(minutes=20), task_for=lambda pk: render_document
-    )
+    stale = timedelta(minutes=20)
+    documents = requeue_stale(Document, since_field="created_at", older_than=stale, task_for=lambda pk: render_document)
+    runs = resend_queued(AllocationRun, queued_field="ran_at", older_than=stale, task_for=lambda pk: allocate_workshops)
+    return documents + len(runs)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

@@ -2,8 +2,8 @@
 
 `enqueue_on_commit(task, *args)` sends the task after the surrounding transaction commits.
 If the broker (Redis) refuses, the refusal is logged and, when given, `on_refused(*args)` is
-called to mark the job's row; the row stays in the database, and the app's sweep (a beat
-job) sends it again once the broker is back. Jobs are idempotent, so a second message is
+called to mark the job's row; the row stays in the database, QUEUED, and the app's sweep (a
+beat job, `requeue_stale`) sends it again once the broker is back. Jobs are idempotent, so a second message is
 harmless. The returned `Dispatch` tells the view what happened, once the commit is done.
 """
 
@@ -59,21 +59,58 @@ def enqueue_on_commit(task, *args, on_refused: Callable[..., object] | None = No
     return dispatch
 
 
-def requeue_stale(model, *, since_field: str, older_than, task_for: Callable[..., object], extra_fields=()) -> int:
-    """Puts rows a dead worker left RUNNING back to QUEUED and sends their task again.
+def requeue_stale(
+    model,
+    *,
+    since_field: str,
+    older_than,
+    task_for: Callable[..., object],
+    extra_fields=(),
+    queued_field: str | None = "created_at",
+) -> int:
+    """Puts rows a dead worker left RUNNING back to QUEUED and sends their task again; then,
+    when `queued_field` names their creation time, `resend_queued` for rows never taken.
 
-    `model` has a `status` field with `Status.RUNNING` and `Status.QUEUED`; rows whose
+    `model` has a `status` field with `Status.RUNNING` and `Status.QUEUED`; RUNNING rows whose
     `since_field` is older than `older_than` (a timedelta) are stale. `task_for(pk, *extra)`
     names the task to send, `extra` being the values of `extra_fields`. Shared by the apps'
-    PDF and document sweeps (beat jobs)."""
+    job sweeps (beat jobs)."""
     from django.utils import timezone
 
     running, queued = model.Status.RUNNING, model.Status.QUEUED
     stale = model.objects.filter(status=running, **{f"{since_field}__lt": timezone.now() - older_than})
-    requeued = 0
+    requeued = set()
     for pk, *extra in stale.values_list("pk", *extra_fields):
         # Conditional, so a worker that finishes meanwhile is not undone.
         if model.objects.filter(pk=pk, status=running).update(status=queued):
             enqueue_on_commit(task_for(pk, *extra), pk)
-            requeued += 1
-    return requeued
+            requeued.add(pk)
+    if queued_field:
+        requeued |= resend_queued(
+            model,
+            queued_field=queued_field,
+            older_than=older_than,
+            task_for=task_for,
+            extra_fields=extra_fields,
+            exclude=requeued,
+        )
+    return len(requeued)
+
+
+def resend_queued(
+    model, *, queued_field: str, older_than, task_for: Callable[..., object], extra_fields=(), exclude=()
+) -> set:
+    """Sends again the task of rows still QUEUED `older_than` after `queued_field`: their
+    message was refused by a broker that was down, or lost. Every task claims its row
+    QUEUED -> RUNNING with a conditional update, so a second message for a row another
+    worker has taken does nothing. Returns the rows' ids."""
+    from django.utils import timezone
+
+    waiting = model.objects.filter(
+        status=model.Status.QUEUED, **{f"{queued_field}__lt": timezone.now() - older_than}
+    ).exclude(pk__in=exclude)
+    sent = set()
+    for pk, *extra in waiting.values_list("pk", *extra_fields):
+        enqueue_on_commit(task_for(pk, *extra), pk)
+        sent.add(pk)
+    return sent

@@ -6,6 +6,8 @@ from django.core.files.storage import storages
 from django.db import OperationalError
 from django.utils import timezone
 
+from partnership.jobs import resend_queued
+
 from .gias import Filters, GiasFileError, import_gias
 from .models import ImportJob
 
@@ -104,10 +106,19 @@ STALE_AFTER_MINUTES = 20  # past Celery's hard time limit (15 minutes), the work
 @shared_task
 def fail_stale_gias_imports() -> int:
     """A job left RUNNING by a worker that died wrote nothing (the import is one
-    transaction): say so on the page instead of showing it running for ever."""
+    transaction): say so on the page instead of showing it running for ever. A job still
+    QUEUED that long never reached a worker (the broker was down): its task is sent again.
+    Returns how many jobs were failed or sent again."""
     cutoff = timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES)
-    return ImportJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).update(
+    failed = ImportJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).update(
         status=Status.FAILED,
         message="The import stopped when its worker did; nothing was written. Upload the file again.",
         finished_at=timezone.now(),
     )
+    resent = resend_queued(
+        ImportJob,
+        queued_field="created_at",
+        older_than=timedelta(minutes=STALE_AFTER_MINUTES),
+        task_for=lambda pk: run_gias_import,
+    )
+    return failed + len(resent)

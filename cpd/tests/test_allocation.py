@@ -215,3 +215,28 @@ def test_a_run_no_worker_finished_is_abandoned_when_the_organiser_asks_again(
     assert stuck.status == AllocationRun.Status.FAILED and "No worker finished" in stuck.error
     fresh = AllocationRun.objects.exclude(pk=stuck.pk).get()
     assert fresh.status == AllocationRun.Status.DONE and fresh.placed == 1
+
+
+def test_a_run_whose_message_the_broker_refused_is_sent_again_by_the_sweep(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cpd.tasks import requeue_stuck_documents
+
+    event, _ = _inset(world)
+    PersonFactory(school=world.school)
+    lost = AllocationRun.objects.create(event=event, ran_at=timezone.now() - timedelta(hours=1))
+    just_queued = AllocationRun.objects.create(event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stuck_documents() == 1
+    lost.refresh_from_db()
+    just_queued.refresh_from_db()
+    assert lost.status == AllocationRun.Status.DONE and lost.placed == 1
+    assert just_queued.status == AllocationRun.Status.QUEUED
+
+
+def test_the_job_sweep_is_on_the_beat_schedule():
+    from django.conf import settings
+
+    assert any(entry["task"] == "cpd.tasks.requeue_stuck_documents" for entry in settings.CELERY_BEAT_SCHEDULE.values())

@@ -258,3 +258,19 @@ def test_a_document_left_running_by_a_dead_worker_is_queued_again_and_finished(
     stalled.refresh_from_db()
     fresh.refresh_from_db()
     assert stalled.status == Document.Status.DONE and fresh.status == Document.Status.RUNNING
+
+
+def test_a_document_whose_message_the_broker_refused_is_sent_again_by_the_sweep(
+    gov, world, django_capture_on_commit_callbacks
+):
+    minutes = Minutes.objects.create(
+        meeting=gov.meeting, status="signed", signed_by=gov.chair.person, signed_at=timezone.now()
+    )
+    lost = Document.objects.create(kind=Document.Kind.MINUTES_PUBLIC, meeting=gov.meeting, minutes=minutes)
+    Document.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    just_queued = Document.objects.create(kind=Document.Kind.MINUTES_FULL, meeting=gov.meeting, minutes=minutes)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stalled_documents() == 1
+    lost.refresh_from_db()
+    just_queued.refresh_from_db()
+    assert lost.status == Document.Status.DONE and just_queued.status == Document.Status.QUEUED

@@ -161,3 +161,23 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed(world):
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.status == "failed" and "nothing was written" in stale.message and fresh.status == "running"
+
+
+def test_a_job_whose_message_the_broker_refused_is_sent_again_by_the_sweep(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_gias_import, "delay", lambda pk: sent.append(pk))
+    lost = ImportJob.objects.create(partnership=world.partnership, original_name="a.csv", stored_name="a")
+    ImportJob.objects.create(partnership=world.partnership, original_name="b.csv", stored_name="b")  # just queued
+    ImportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.fail_stale_gias_imports() == 1
+    assert sent == [lost.pk]
