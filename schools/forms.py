@@ -1,3 +1,5 @@
+import codecs
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -159,7 +161,7 @@ class GiasUploadForm(forms.Form):
             raise forms.ValidationError("The file is empty.")
         head = upload.read(2048)
         upload.seek(0)
-        if b"\x00" in head:
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-16 text is fine
             raise forms.ValidationError("This is not a CSV file (it looks like a spreadsheet or another binary file).")
         return upload
 

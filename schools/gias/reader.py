@@ -3,15 +3,19 @@ row-by-row validation. Streams: one row in memory at a time.
 
 GIAS ("Get Information About Schools", formerly EduBase) publishes `edubasealldata*.csv`
 in Windows-1252; newer extracts and files re-saved by spreadsheets come as UTF-8, with or
-without a byte order mark. Headers are matched loosely (case, spaces and brackets are
+without a byte order mark, and Excel's "Unicode text" as UTF-16 with tabs between the
+cells (a spreadsheet set to a European locale saves with semicolons): the separator is the
+one the first row uses most. Headers are matched loosely (case, spaces and brackets are
 ignored), so "LA (code)", "LA(code)" and "la_code" all name the same column.
 """
 
+import codecs
 import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 # Our field -> the header names it has had (already normalised by `normalise_header`).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -124,13 +128,19 @@ def normalise_header(header: str) -> str:
 def decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
     """Decodes line by line: UTF-8 (dropping a BOM) until a line is not valid UTF-8, then
     Windows-1252 for the rest of the file. Reading lines keeps memory flat; both encodings
-    agree on the bytes of a line break, so splitting first is safe."""
+    agree on the bytes of a line break, so splitting first is safe. A file that starts with
+    a UTF-16 byte order mark is decoded as UTF-16 instead."""
+    chunks = iter(binary)
+    head = next(chunks, b"")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from _utf16_lines(chain([head], chunks))
+        return
     encoding = "utf-8"
     first = True
-    for raw in binary:
+    for raw in chain([head], chunks):
         if first:
             first = False
-            if raw.startswith(b"\xef\xbb\xbf"):
+            if raw.startswith(codecs.BOM_UTF8):
                 raw = raw[3:]
         if encoding == "utf-8":
             try:
@@ -140,6 +150,26 @@ def decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
                 encoding = "cp1252"
         # cp1252 leaves five bytes undefined; a stray one becomes U+FFFD instead of failing.
         yield raw.decode("cp1252", errors="replace")
+
+
+def _utf16_lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """UTF-16 text from byte chunks split anywhere (a binary file splits at b"\\n", which in
+    UTF-16 falls inside a character), yielded a line at a time."""
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    pending = ""
+    for chunk in chunks:
+        pending += decoder.decode(chunk)
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            yield line + "\n"
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def _separator(first_line: str) -> str:
+    counts = {separator: first_line.count(separator) for separator in (",", "\t", ";")}
+    return max(counts, key=lambda separator: counts[separator])
 
 
 def _column_positions(header: list[str]) -> dict[str, int]:
@@ -202,8 +232,12 @@ def open_rows(binary: Iterable[bytes], filters: Filters | None = None) -> tuple[
     yields a GiasRow for each good row, a list of RowErrors for each bad one, and the row
     number of each row left out (by the filters, or blank)."""
     filters = filters or Filters()
-    reader = csv.reader(decoded_lines(binary))
+    lines = decoded_lines(binary)
     try:
+        first_line = next(lines, "")
+        if not first_line.strip():
+            raise GiasFileError("The file is empty.")
+        reader = csv.reader(chain([first_line], lines), delimiter=_separator(first_line))
         header = next(reader)
     except StopIteration:
         raise GiasFileError("The file is empty.") from None
@@ -262,11 +296,12 @@ def _validate(row: int, cells: list[str], get: dict, text_fields: list, urn_text
     def cell(name):
         return cells[get[name]].strip() if name in get else ""
 
-    low = _whole_number(cell("statutory_low_age"), "StatutoryLowAge", errors, row, 0, 25)
-    high = _whole_number(cell("statutory_high_age"), "StatutoryHighAge", errors, row, 0, 25)
+    # GIAS gives further education colleges and adult provision an age range up to 99.
+    low = _whole_number(cell("statutory_low_age"), "StatutoryLowAge", errors, row, 0, 99)
+    high = _whole_number(cell("statutory_high_age"), "StatutoryHighAge", errors, row, 0, 99)
     if low is not None and high is not None and low > high:
         errors.append(RowError(row, "StatutoryHighAge", f"The high age {high} is below the low age {low}."))
-    pupils = _whole_number(cell("number_of_pupils"), "NumberOfPupils", errors, row, 0, 100_000)
+    pupils = _whole_number(cell("number_of_pupils"), "NumberOfPupils", errors, row, 0, 1_000_000)
     census = _census_date(cell("census_date"), errors, row)
     if errors:
         return errors

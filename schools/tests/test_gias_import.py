@@ -1,3 +1,4 @@
+import codecs
 import io
 from datetime import date
 
@@ -91,6 +92,50 @@ def test_utf8_extracts_with_or_without_a_byte_order_mark_import_the_same(encodin
     run(gias_bytes([row(**{"EstablishmentName": "Ysgol Gymraeg Bro Élan"})], encoding=encoding))
 
     assert School.objects.get(urn=111700).name == "Ysgol Gymraeg Bro Élan"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"), [("utf-16", "\t"), ("utf-16-be", "\t"), ("utf-8-sig", ";"), ("cp1252", "\t")]
+)
+def test_spreadsheet_saves_in_utf16_or_with_tabs_or_semicolons_import_the_same(encoding, separator):
+    lines = [HEADER, row(**{"EstablishmentName": "Ysgol Gymraeg Bro Élan, Rhayader"}), row(**{"URN": "111701"})]
+    text = "".join(
+        separator.join(f'"{cell}"' if separator in cell else cell for cell in line) + "\r\n" for line in lines
+    )
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+
+    result = run(data)
+
+    assert (result.created, result.error_count) == (2, 0)
+    school = School.objects.get(urn=111700)
+    assert school.name == "Ysgol Gymraeg Bro Élan, Rhayader" and school.number_of_pupils == 412
+    assert school.head_name == "Mrs Helen Ashworth" and school.la_code == "896"
+
+
+def test_a_further_education_college_aged_16_to_99_with_a_large_roll_is_a_good_row():
+    college = row(
+        **{
+            "EstablishmentName": "Mid Cheshire College of Further Education",
+            "TypeOfEstablishment (name)": "Further education",
+            "PhaseOfEducation (name)": "16 plus",
+            "StatutoryLowAge": "16",
+            "StatutoryHighAge": "99",
+            "NumberOfPupils": "120000",
+        }
+    )
+    result = run(gias_bytes([college, row(**{"URN": "111701", "StatutoryHighAge": "100"})]), skip_bad_rows=True)
+
+    assert (result.created, result.error_count) == (1, 1)
+    college = School.objects.get(urn=111700)
+    assert (college.statutory_low_age, college.statutory_high_age, college.number_of_pupils) == (16, 99, 120000)
+
+
+def test_an_empty_file_or_a_blank_first_line_is_refused_as_empty():
+    for data in (b"", b"\r\n", codecs.BOM_UTF16_LE):
+        with pytest.raises(GiasFileError, match="empty"):
+            run(data)
 
 
 def test_a_file_with_bad_rows_is_refused_with_a_row_numbered_report_and_nothing_written():

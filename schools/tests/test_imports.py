@@ -31,6 +31,19 @@ def test_a_coordinator_uploads_an_extract_and_the_job_imports_it(world, sign_in,
     assert "Created 2 and updated 0 schools" in page and "hx-trigger" not in page
 
 
+def test_an_extract_saved_by_excel_as_unicode_text_is_accepted_and_imported(
+    world, sign_in, django_capture_on_commit_callbacks
+):
+    from .test_gias_import import HEADER
+
+    text = "".join("\t".join(cells) + "\r\n" for cells in [HEADER, row(), row(**{"URN": "111701"})])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(sign_in(world.user("coordinator")), world, text.encode("utf-16"))
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and (job.status, job.created) == ("done", 2), job.message
+
+
 def test_an_extract_with_bad_rows_fails_with_a_row_numbered_report_on_the_page(
     world, sign_in, django_capture_on_commit_callbacks
 ):
