@@ -201,17 +201,25 @@ class PartnershipMembership(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def in_partnership(self, partnership):
-        """People of the partnership itself and of its current member schools.
+        """People of the partnership itself, of its current member schools and of their
+        governing bodies (a federation's governors may belong to no one school).
 
-        The member schools are read first (a partnership has tens): with their ids as a
-        list PostgreSQL combines two indexes, where a subquery under OR scans every person."""
-        schools = list(School.objects.in_partnership(partnership).values_list("pk", flat=True))
-        return self.filter(Q(partnership=partnership) | Q(school_id__in=schools))
+        The member schools are read first (a partnership has tens): with their ids as lists
+        PostgreSQL combines three indexes, where subqueries under OR scan every person."""
+        members = School.objects.in_partnership(partnership).values_list("pk", "governing_body_id")
+        schools, bodies = set(), set()
+        for school_id, body_id in members:
+            schools.add(school_id)
+            if body_id is not None:
+                bodies.add(body_id)
+        return self.filter(Q(partnership=partnership) | Q(school_id__in=schools) | Q(governing_body_id__in=bodies))
 
     def for_user(self, user):
         ids = visible_partnership_ids(user)
         return self.filter(
-            Q(partnership_id__in=ids) | Q(school__partnership_memberships__partnership_id__in=ids)
+            Q(partnership_id__in=ids)
+            | Q(school__partnership_memberships__partnership_id__in=ids)
+            | Q(governing_body__schools__partnership_memberships__partnership_id__in=ids)
         ).distinct()
 
 

@@ -25,4 +25,7 @@ def can_edit_school(user, school) -> bool:
 def can_edit_person(user, person) -> bool:
     if person.partnership_id and has_role(user, person.partnership_id, Role.COORDINATOR):
         return True
+    if person.school is None and person.governing_body_id is not None:
+        # A governor known by their governing body alone: any school it governs will do.
+        return any(can_edit_school(user, school) for school in person.governing_body.schools.all())
     return person.school is not None and can_edit_school(user, person.school)

@@ -240,6 +240,23 @@ def test_the_people_directory_searches_by_name_role_and_kind(world, sign_in):
     assert found(kind="la_officer") == ["Joanne Whitley"]
 
 
+def test_a_governor_known_by_their_federation_alone_is_listed_shown_and_editable_in_its_partnerships(world, sign_in):
+    body = GoverningBody.objects.create(name="Darnhall and Grange Federation")
+    School.objects.filter(pk=world.school.pk).update(governing_body=body)
+    governor = PersonFactory(school=None, governing_body=body, first_name="Ruth", last_name="Okafor", kind="governor")
+    page = reverse("schools:person_detail", args=[governor.pk])
+
+    coordinator = sign_in(world.user("coordinator"))
+    listed = [
+        p.full_name for p in coordinator.get(reverse("schools:person_list", args=["winsford"])).context["page_obj"]
+    ]
+    shown = coordinator.get(page)
+    assert "Ruth Okafor" in listed and shown.status_code == 200 and shown.context["can_edit"]
+    assert "Darnhall and Grange Federation" in shown.content.decode()
+    assert coordinator.get(reverse("schools:person_edit", args=[governor.pk])).status_code == 200
+    assert sign_in(world.user("outsider")).get(page).status_code == 404
+
+
 def test_the_governing_bodies_page_lists_a_federation_with_its_schools_and_chair(world, sign_in):
     chair = PersonFactory(school=world.school, first_name="Brian", last_name="Lowe", kind=Person.Kind.GOVERNOR)
     body = GoverningBody.objects.create(name="Darnhall and Grange Federation", chair=chair)

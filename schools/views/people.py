@@ -72,12 +72,12 @@ def _person_for_page(request, pk):
         pk=pk,
     )
     if person.school is not None:
-        memberships = PartnershipMembership.objects.filter(school=person.school).select_related(
-            "partnership__local_authority"
-        )
-        partnership = use_partnership_of(request, list(memberships))
+        memberships = PartnershipMembership.objects.filter(school=person.school)
+    elif person.partnership is None and person.governing_body_id is not None:  # a governor of a body alone
+        memberships = PartnershipMembership.objects.filter(school__governing_body=person.governing_body_id)
     else:
-        partnership = use_partnership_of(request, [_Membership(person.partnership)])
+        return person, use_partnership_of(request, [_Membership(person.partnership)])
+    partnership = use_partnership_of(request, list(memberships.select_related("partnership__local_authority")))
     return person, partnership
 
 
