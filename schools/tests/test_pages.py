@@ -273,6 +273,20 @@ def test_the_governing_bodies_page_lists_a_federation_with_its_schools_and_chair
     assert "Federated schools" in detail
 
 
+def test_a_federation_across_partnerships_names_the_other_partnerships_school_without_a_link(world, sign_in):
+    body = GoverningBody.objects.create(name="Darnhall and Faraway Federation")
+    School.objects.filter(pk__in=[world.school.pk, world.foreign_school.pk]).update(governing_body=body)
+    client = sign_in(world.user("coordinator"))
+
+    school_page = client.get(reverse("schools:school_detail", args=[world.school.pk])).content.decode()
+    body_page = client.get(reverse("schools:governing_body_detail", args=[body.pk])).content.decode()
+
+    foreign_url = reverse("schools:school_detail", args=[world.foreign_school.pk])
+    own_url = reverse("schools:school_detail", args=[world.school.pk])
+    assert "Also governs: Faraway Primary School" in school_page and foreign_url not in school_page
+    assert "Faraway Primary School" in body_page and foreign_url not in body_page and own_url in body_page
+
+
 def test_the_dashboard_panel_links_to_school_pages(world, sign_in):
     content = sign_in(world.user("head")).get(reverse("partnership_dashboard", args=["winsford"])).content.decode()
 

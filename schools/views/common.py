@@ -2,6 +2,8 @@ from partnership.current import use_partnership
 from partnership.models import Partnership
 from partnership.permissions import visible_partnership_ids
 
+from ..models import School
+
 
 def use_partnership_of(request, memberships):
     """School pages are reached by id: follow the partnership the person is looking at if
@@ -24,3 +26,14 @@ def query_without(request, *names) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def with_visibility(user, schools) -> list:
+    """The schools as a list, each with `visible`: whether the user may open its page (a
+    federation can govern schools of partnerships the user is not in; those are named but
+    not linked)."""
+    schools = list(schools)
+    visible = set(School.objects.for_user(user).filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    for school in schools:
+        school.visible = school.pk in visible
+    return schools

@@ -11,7 +11,7 @@ from ..forms import ExpertiseForm, GoverningBodyForm, PersonForm
 from ..models import Expertise, GoverningBody, PartnershipMembership, Person, School
 from ..permissions import can_edit_person, can_manage_schools
 from ..services import save_governing_body, save_person
-from .common import query_without, use_partnership_of
+from .common import query_without, use_partnership_of, with_visibility
 
 
 @login_required
@@ -158,7 +158,7 @@ def governing_body_detail(request, pk):
             "body": body,
             "partnership": partnership,
             "can_edit": partnership is not None and can_manage_schools(request.user, partnership),
-            "schools": schools,
+            "schools": with_visibility(request.user, schools),
             "governors": Person.objects.filter(governing_body=body).order_by("last_name", "first_name"),
         },
     )

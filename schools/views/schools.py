@@ -16,7 +16,7 @@ from ..listing import TwoEndedPaginator, bounded_count, filter_options, member_c
 from ..models import Expertise, PartnershipMembership, Person, PupilCount, School
 from ..permissions import can_edit_school, can_manage_schools
 from ..services import add_school_to_partnership, record_leaving, save_school_contacts
-from .common import query_without, use_partnership_of
+from .common import query_without, use_partnership_of, with_visibility
 
 PER_PAGE = 50
 LIST_FIELDS = [
@@ -128,10 +128,11 @@ def school_detail(request, pk):
             "governors": (
                 Person.objects.filter(governing_body=governing_body).order_by("last_name") if governing_body else []
             ),
-            "federated": (
+            "federated": with_visibility(
+                request.user,
                 School.objects.filter(governing_body=governing_body).exclude(pk=school.pk).only("pk", "name")
                 if governing_body
-                else []
+                else [],
             ),
             "expertise": Expertise.objects.filter(school=school).select_related("specialism"),
             "memberships": school.partnership_memberships.all(),
