@@ -107,6 +107,54 @@ def test_with_redis_down_generate_now_says_so_keeps_the_request_and_the_sweep_se
     assert tasks.requeue_stale_reports() == 0  # nothing is sent twice
 
 
+def test_an_invitation_made_while_the_broker_refuses_is_kept_and_its_email_sent_when_the_broker_is_back(
+    world, client, django_capture_on_commit_callbacks
+):
+    """Needs no service: the broker is a closed port. Every refused message, e-mails
+    included, is kept as an UnsentTask and sent by the every-minute sweep."""
+    from django.core import mail
+
+    from partnership.jobs import send_unsent
+    from partnership.models import Invitation, Role, UnsentTask
+
+    client.force_login(world.user("coordinator"))
+    app.conf.task_always_eager = False
+    with broker_at(CLOSED_PORT):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("invitation_list", args=[world.partnership.slug]),
+                {"email": "nia.jones@example.org", "role": Role.HEADTEACHER, "school": world.school.pk},
+            )
+        assert response.status_code == 302
+        invitation = Invitation.objects.get()
+        kept = UnsentTask.objects.get()
+        assert (kept.task_name, kept.args) == ("partnership.tasks.send_invitation_email", [invitation.pk])
+        assert send_unsent() == 0  # still down: kept, and the attempt counted
+        kept.refresh_from_db()
+        assert kept.attempts == 1 and not mail.outbox
+
+    app.conf.task_always_eager = True  # the broker is back (here: tasks run inline)
+    assert send_unsent() == 1
+    assert not UnsentTask.objects.exists()
+    assert len(mail.outbox) == 1 and invitation.token in mail.outbox[0].body
+    assert send_unsent() == 0  # nothing is sent twice
+
+
+def test_a_kept_message_for_a_task_that_no_longer_exists_is_dropped_not_retried_for_ever(db):
+    from partnership.jobs import send_unsent
+    from partnership.models import UnsentTask
+
+    UnsentTask.objects.create(task_name="partnership.tasks.no_such_task", args=[1])
+    assert send_unsent() == 0 and not UnsentTask.objects.exists()
+
+
+def test_the_unsent_message_sweep_runs_every_minute():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["send-unsent-tasks"]
+    assert entry["task"] == "partnership.tasks.send_unsent_tasks" and entry["schedule"] == 60.0
+
+
 # -- The database restarting during a booking --------------------------------------------
 
 

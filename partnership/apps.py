@@ -48,6 +48,8 @@ class PartnershipConfig(AppConfig):
         register_periodic_task(
             "termly-reports-requeue-stale", "partnership.reports.tasks.requeue_stale_reports", crontab(minute="*/5")
         )
+        # Messages the broker refused while it was down (e-mails included), sent again.
+        register_periodic_task("send-unsent-tasks", "partnership.tasks.send_unsent_tasks", 60.0)
 
         # The core's main pages, measured by `make bench` (apps register theirs the same way).
         register_bench_page(BenchPage("dashboard", "partnership_dashboard", order=0))

@@ -1,9 +1,10 @@
 """Queueing Celery jobs so that a broker outage never loses a user's request.
 
 `enqueue_on_commit(task, *args)` sends the task after the surrounding transaction commits.
-If the broker (Redis) refuses, the refusal is logged and, when given, `on_refused(*args)` is
-called to mark the job's row; the row stays in the database, QUEUED, and the app's sweep (a
-beat job, `requeue_stale`) sends it again once the broker is back. Jobs are idempotent, so a second message is
+If the broker (Redis) refuses, the refusal is logged, the message is kept in the database
+(`UnsentTask`: `send_unsent_tasks` sends it again within a minute of the broker's return,
+e-mails included) and, when given, `on_refused(*args)` is called to mark the job's row; a
+row-backed job is also sent again by its app's sweep (`requeue_stale`) if it stays QUEUED. Jobs are idempotent, so a second message is
 harmless. The returned `Dispatch` tells the view what happened, once the commit is done.
 """
 
@@ -33,25 +34,63 @@ class Dispatch:
         return self.sent is False
 
 
-def send_now(task, *args) -> bool:
-    """Send `task` with `args` now; False (logged) if the broker refused it."""
+def send_now(task, *args, keep_if_refused: bool = True) -> bool:
+    """Send `task` with `args` now; False (logged) if the broker refused it, in which case
+    the message is kept as an `UnsentTask` to be sent again (unless `keep_if_refused` is off)."""
     if task.app.conf.task_always_eager:
         task.delay(*args)  # no broker: the task runs here, and its own errors are its own
         return True
     try:
         task.delay(*args)
     except BROKER_ERRORS as error:
-        logger.warning("The broker refused %s%r; its row is left for the sweep: %s", task.name, args, error)
+        logger.warning("The broker refused %s%r; it will be sent again: %s", task.name, args, error)
+        if keep_if_refused:
+            _keep(task.name, args)
         return False
     return True
 
 
-def enqueue_on_commit(task, *args, on_refused: Callable[..., object] | None = None) -> Dispatch:
+def _keep(task_name: str, args: tuple) -> None:
+    from django.db import DatabaseError
+
+    from .models import UnsentTask
+
+    try:
+        UnsentTask.objects.create(task_name=task_name, args=list(args))
+    except DatabaseError:  # the database is down too: the app's own sweep is the last resort
+        logger.exception("Could not keep the refused message %s%r.", task_name, args)
+
+
+def send_unsent(limit: int = 500) -> int:
+    """Sends the kept messages, oldest first, deleting each one the broker takes; stops at
+    the first refusal (the broker is still down). Returns how many were sent."""
+    from celery import current_app
+
+    from .models import UnsentTask
+
+    sent = 0
+    for row in UnsentTask.objects.order_by("pk")[:limit]:
+        task = current_app.tasks.get(row.task_name)
+        if task is None:  # a task renamed or removed since: nothing can run it
+            logger.error("Dropping the kept message %s: no such task.", row)
+            row.delete()
+            continue
+        if not send_now(task, *row.args, keep_if_refused=False):
+            UnsentTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+            break
+        row.delete()
+        sent += 1
+    return sent
+
+
+def enqueue_on_commit(
+    task, *args, on_refused: Callable[..., object] | None = None, keep_if_refused: bool = True
+) -> Dispatch:
     """Queue `task(*args)` once the current transaction commits (at once outside one)."""
     dispatch = Dispatch(task_name=task.name, args=args)
 
     def send():
-        dispatch.sent = send_now(task, *args)
+        dispatch.sent = send_now(task, *args, keep_if_refused=keep_if_refused)
         if not dispatch.sent and on_refused is not None:
             on_refused(*args)
 
@@ -83,7 +122,7 @@ def requeue_stale(
     for pk, *extra in stale.values_list("pk", *extra_fields):
         # Conditional, so a worker that finishes meanwhile is not undone.
         if model.objects.filter(pk=pk, status=running).update(status=queued):
-            enqueue_on_commit(task_for(pk, *extra), pk)
+            enqueue_on_commit(task_for(pk, *extra), pk, keep_if_refused=False)  # the sweep is the retry
             requeued.add(pk)
     if queued_field:
         requeued |= resend_queued(
@@ -111,6 +150,6 @@ def resend_queued(
     ).exclude(pk__in=exclude)
     sent = set()
     for pk, *extra in waiting.values_list("pk", *extra_fields):
-        enqueue_on_commit(task_for(pk, *extra), pk)
+        enqueue_on_commit(task_for(pk, *extra), pk, keep_if_refused=False)  # the sweep is the retry
         sent.add(pk)
     return sent

@@ -268,5 +268,22 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
 
 
+class UnsentTask(models.Model):
+    """A Celery message the broker refused (Redis was down), kept until the broker is back:
+    `partnership.tasks.send_unsent_tasks` (every minute on beat) sends it and deletes the row.
+    Every task takes JSON arguments (ids), so the message is rebuilt exactly."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"
+
+
 # Termly reports live in their own module of the core; importing them here registers the model.
 from .reports.models import TermlyReport  # noqa: E402, F401

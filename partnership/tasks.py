@@ -24,6 +24,14 @@ def send_invitation_email(invitation_id: int) -> bool:
 
 
 @shared_task
+def send_unsent_tasks() -> int:
+    """Every minute: send again the messages the broker refused while it was down."""
+    from .jobs import send_unsent
+
+    return send_unsent()
+
+
+@shared_task
 def ping(value: int) -> int:
     """A trivial task used to check that a worker is reachable."""
     return value + 1

@@ -191,7 +191,7 @@ def requeue_stale_reports() -> int:
         .exclude(pk__in=requeued)
     )
     requeued.extend(lost.values_list("pk", flat=True))
-    sent = [pk for pk in requeued if send_now(render_termly_report, pk)]
+    sent = [pk for pk in requeued if send_now(render_termly_report, pk, keep_if_refused=False)]  # NOT_SENT marks
     TermlyReport.objects.filter(pk__in=sent, status=Status.QUEUED, error=NOT_SENT).update(error="")
     for pk in set(requeued) - set(sent):
         mark_not_sent(pk)
