@@ -155,6 +155,47 @@ def test_the_unsent_message_sweep_runs_every_minute():
     assert entry["task"] == "partnership.tasks.send_unsent_tasks" and entry["schedule"] == 60.0
 
 
+REDIS_DOWN = {"default": {"BACKEND": "partnership.cache.ResilientRedisCache", "LOCATION": CLOSED_PORT}}
+
+
+def test_with_redis_unreachable_a_clerk_signs_in_works_and_signs_out_without_an_error(world, client):
+    """Redis is the cache as well as the broker: with it gone, pages are slower, not broken."""
+    from django.test import override_settings
+
+    from conftest import PASSWORD
+
+    slug = world.partnership.slug
+    with override_settings(CACHES=REDIS_DOWN):
+        signed_in = client.post(reverse("account_login"), {"login": "clerk@example.org", "password": PASSWORD})
+        assert signed_in.status_code == 302
+        for url in (
+            reverse("partnership_dashboard", args=[slug]),
+            reverse("schools:school_list", args=[slug]),
+            reverse("governance:committee_list", args=[slug]),
+            reverse("reports:report_list", args=[slug]),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+        assert "Darnhall Primary School" in client.get(reverse("schools:school_list", args=[slug])).content.decode()
+        assert client.post(reverse("account_logout")).status_code == 302
+        assert client.get(reverse("partnership_dashboard", args=[slug])).status_code == 302  # to the sign-in page
+
+
+def test_the_resilient_cache_turns_an_unreachable_redis_into_misses():
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    with override_settings(CACHES=REDIS_DOWN):
+        cache = caches["default"]
+        started = time.monotonic()
+        assert cache.get("key", "default") == "default" and cache.get_many(["a", "b"]) == {}
+        assert cache.set("key", 1) is None and cache.add("key", 1) is True and "key" not in cache
+        with pytest.raises(ValueError):
+            cache.incr("key")
+        assert cache.delete("key") is False
+        assert time.monotonic() - started < 5
+
+
 # -- The database restarting during a booking --------------------------------------------
 
 

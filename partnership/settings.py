@@ -137,11 +137,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # two-factor state must be shared between web processes).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions are read from Redis (one database query fewer on every signed-in request)
-    # and written through to the database. Only with a shared cache: a per-process cache
-    # would let one web process keep a session another has signed out.
-    SESSION_ENGINE = "partnership.sessions"
+    # Unreachable Redis is a cache miss, never an error (partnership/cache.py). Sessions
+    # stay in the database (Django's default): Redis going down signs no one out, and a
+    # signed-out session cannot come back with it.
+    CACHES = {"default": {"BACKEND": "partnership.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -285,7 +284,11 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A web request that queues a job while Redis is down must answer in a second or two, not
+# hang: connect briefly, retry twice, then keep the message for later (partnership/jobs.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their own periodic jobs in their AppConfig.ready() through

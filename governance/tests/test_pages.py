@@ -40,7 +40,7 @@ def test_the_committee_list_takes_the_same_queries_for_many_committees(
     url = reverse("governance:committee_list", args=["winsford"])
     CommitteeFactory(partnership=world.partnership)
     client.get(url)
-    # At most 6: one fewer where sessions are read from Redis (cached_db, as in CI).
+    # At most 6 (session, user, grants, then the page's own).
     with django_assert_max_num_queries(6) as few:
         client.get(url)
     for _ in range(12):

@@ -5,10 +5,7 @@ import datetime
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -136,40 +133,3 @@ def test_the_committees_panel_counts_the_users_own_open_actions(client, world):
     client.force_login(user)
     html = client.get(reverse("partnership_dashboard", args=[world.partnership.slug])).content.decode()
     assert "My actions</a>: 2 open" in html
-
-
-class BrokenCache(LocMemCache):
-    def get(self, *args, **kwargs):
-        raise ConnectionError("cache down")
-
-    def set(self, *args, **kwargs):
-        raise ConnectionError("cache down")
-
-
-@override_settings(
-    CACHES={
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "broken": {"BACKEND": "partnership.tests.test_request_overhead.BrokenCache"},
-    },
-    SESSION_ENGINE="partnership.sessions",
-    SESSION_CACHE_ALIAS="broken",
-)
-def test_cached_sessions_fall_back_to_the_database_when_the_cache_is_down(client, world):
-    client.force_login(world.user("coordinator"))
-    response = client.get(reverse("partnership_dashboard", args=[world.partnership.slug]))
-    assert response.status_code == 200
-    assert "Winsford Education Partnership" in response.content.decode()
-
-
-@override_settings(SESSION_ENGINE="partnership.sessions")
-def test_cached_sessions_are_read_from_the_cache_without_a_database_query(client, world):
-    from importlib import import_module
-
-    client.force_login(world.user("coordinator"))
-    store = import_module("partnership.sessions").SessionStore(client.cookies["sessionid"].value)
-    assert isinstance(store, SessionBase)
-    store.load()  # caches it
-    with CaptureQueriesContext(connection) as captured:
-        data = store.load()
-    assert data["_auth_user_id"] == str(world.user("coordinator").pk)
-    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
