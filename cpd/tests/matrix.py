@@ -221,7 +221,7 @@ CASES = [
     Case("cpd:allocation", only("coordinator"), args=_inset_id),
     Case("cpd:allocation", only("coordinator", ok=302), args=_inset_id, method="post", label="run"),
     Case("cpd:allocation_publish", only("coordinator", ok=302), args=_allocation_run, method="post"),
-    Case("cpd:allocation_status", only("coordinator"), args=_allocation_run),
+    Case("cpd:allocation_status", only("coordinator", ok=302), args=_allocation_run),
     Case("cpd:feedback", only("staff"), args=lambda world: [_attended_booking(world).pk]),
     Case(
         "cpd:certificate",

@@ -128,7 +128,9 @@ def allocation_status(request, pk):
         pk=pk,
     )
     require(can_organise(request.user, run.event.programme.partnership))
-    if run.status == AllocationRun.Status.DONE and request.htmx:
+    if not request.htmx:  # opened directly (a bookmark, a copied address): the whole page
+        return redirect("cpd:allocation", run.event.pk)
+    if run.status == AllocationRun.Status.DONE:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response

@@ -235,7 +235,7 @@ CASES = [
         label="create",
     ),
     Case("improvement:survey_detail", SURVEY_READ, args=_pk("open_survey")),
-    Case("improvement:survey_rates", SURVEY_READ, args=_pk("open_survey")),
+    Case("improvement:survey_rates", only("coordinator", "la_officer", ok=302), args=_pk("open_survey")),
     Case("improvement:survey_csv", SURVEY_READ, args=_pk("open_survey")),
     Case(
         "improvement:survey_question_add",

@@ -60,7 +60,9 @@ def test_a_survey_sent_to_the_15_schools_collects_answers_through_personal_links
     client.force_login(world.user("coordinator"))
     page = client.get(reverse("improvement:survey_detail", args=[survey.pk])).content.decode()
     assert "10 of 15" in page and "(67%)" in page
-    rates = client.get(reverse("improvement:survey_rates", args=[survey.pk])).context["rates"]
+    rates = client.get(reverse("improvement:survey_rates", args=[survey.pk]), headers={"HX-Request": "true"}).context[
+        "rates"
+    ]
     assert len(rates["schools"]) == 15 and sum(r["responded"] for r in rates["schools"]) == 10
 
     response = client.get(reverse("improvement:survey_csv", args=[survey.pk]))

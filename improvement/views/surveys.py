@@ -89,6 +89,8 @@ def survey_detail(request, pk):
 def survey_rates(request, pk):
     """The live response rates, polled by htmx while the survey is open."""
     survey = _survey_for(request, pk)
+    if not request.htmx:  # opened directly (a bookmark, a copied address): the whole page
+        return redirect(survey)
     return render(request, "improvement/partials/survey_rates.html", {"survey": survey, **_results(survey)})
 
 

@@ -108,6 +108,8 @@ def generate(request, partnership_slug, term_id):
 @login_required
 def report_status(request, pk):
     report = _report_of(request, pk)
+    if not request.htmx:  # opened directly (a bookmark, a copied address): the whole page
+        return redirect(report)
     if request.GET.get("seen") == report.status_signature:
         return HttpResponse(status=204)  # nothing new: htmx leaves the page as it is
     return render(request, "partnership/report/_status.html", {"report": report, "standalone": True})

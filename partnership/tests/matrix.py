@@ -100,7 +100,7 @@ CASES = [
     Case("reports:report_list", only(*REPORT_READERS), args=_slug),
     Case("reports:report_term", only(*REPORT_READERS), args=_report_term),
     Case("reports:generate", only("coordinator", ok=302), args=_report_term, method="post"),
-    Case("reports:report_status", only(*REPORT_READERS), args=_ready_report),
+    Case("reports:report_status", only(*REPORT_READERS, ok=302), args=_ready_report),
     Case("reports:download_pdf", only(*REPORT_READERS), args=_ready_report),
     Case("reports:download_csv", only(*REPORT_READERS), args=_ready_report),
     # Every report of the partnerships the person reads reports for: the outsider sees their own.

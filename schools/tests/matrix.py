@@ -96,7 +96,7 @@ CASES = [
     Case("schools:import_list", only("coordinator"), args=_slug),
     Case("schools:import_list", only("coordinator", ok=302), args=_slug, method="post", data=_upload, label="upload"),
     Case("schools:import_detail", only("coordinator"), args=_import_job),
-    Case("schools:import_progress", only("coordinator"), args=_import_job),
+    Case("schools:import_progress", only("coordinator", ok=302), args=_import_job),
     Case("schools:expertise_search", members_read(), args=_slug),
     Case("schools:person_list", members_read(), args=_slug),
     Case("schools:person_add", only("coordinator"), args=_slug),

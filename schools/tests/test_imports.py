@@ -114,6 +114,8 @@ def test_the_progress_panel_polls_while_the_job_runs_and_stops_when_it_is_done(w
 
     assert 'hx-trigger="every 2s"' in running and "rows read so far" in running
     assert "hx-trigger" not in done and "Created 5" in done and "<html" not in done
+    opened = client.get(url)  # the address opened directly, not by htmx: the whole page
+    assert opened.status_code == 302 and opened["Location"] == job.get_absolute_url()
 
 
 def test_a_job_is_run_only_once_even_if_delivered_twice(world):

@@ -62,4 +62,6 @@ def import_detail(request, pk):
 def import_progress(request, pk):
     """The progress panel alone, polled by htmx until the job finishes."""
     job = _job_for(request, pk)
+    if not request.htmx:  # opened directly (a bookmark, a copied address): the whole page
+        return redirect(job)
     return render(request, "schools/partials/import_progress.html", _progress_context(job))
