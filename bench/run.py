@@ -85,7 +85,7 @@ def plan() -> tuple[list[tuple[str, dict]], str]:
     env = {**base, "DATABASE_URL": "", "SQLITE_PATH": str(ROOT / "bench" / "data" / "town.sqlite3")}
     log(
         "DATABASE_URL does not point to PostgreSQL: measuring the town size on SQLite only. "
-        "For the county and national sizes run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench make bench"
+        "For the county and national sizes run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/3 make bench"
     )
     return [("town", env)], "SQLite"
 
@@ -123,6 +123,10 @@ def main() -> int:
         # Other work on the machine skews every figure: the load average when the run began.
         "load_average_at_start": load_average,
         "database": engine,
+        # Production keeps the cache (dashboard panels, list summaries) in Redis.
+        "cache": "Redis"
+        if os.environ.get("REDIS_URL")
+        else "local memory (set REDIS_URL to use Redis, as production does)",
         "pages": pages,
         "report": hooks.get("report"),
         "gias_import": hooks.get("gias_import"),
@@ -207,6 +211,7 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {role} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"- Machine: {results['machine']}; load average at start {results['load_average_at_start']}")
+    lines.append(f"- Database: {results['database']}; cache: {results.get('cache', 'not recorded')}")
     for key, label, keys in [
         ("report", "Termly report", ["schools", "total_s", "weasyprint_only_s", "ratio", "queries_per_section"]),
         ("gias_import", "GIAS import", ["rows", "rows_per_s", "update_rows_per_s"]),
