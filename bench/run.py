@@ -211,7 +211,9 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {role} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"- Machine: {results['machine']}; load average at start {results['load_average_at_start']}")
-    lines.append(f"- Database: {results['database']}; cache: {results.get('cache', 'not recorded')}")
+    lines.append(
+        f"- Database: {results.get('database', 'not recorded')}; cache: {results.get('cache', 'not recorded')}"
+    )
     for key, label, keys in [
         ("report", "Termly report", ["schools", "total_s", "weasyprint_only_s", "ratio", "queries_per_section"]),
         ("gias_import", "GIAS import", ["rows", "rows_per_s", "update_rows_per_s"]),
