@@ -1,4 +1,5 @@
 import codecs
+import csv
 import io
 from datetime import date
 
@@ -269,3 +270,58 @@ def test_the_benchmark_times_an_import_and_leaves_the_database_as_it_was():
     assert figures["rows"] == 200 and figures["created"] == 200 and figures["updated"] == 200
     assert figures["rows_per_s"] > 0
     assert School.objects.count() == 0
+
+
+# The full column list of a 2021 GIAS "all establishment data" extract (the DfE's schema).
+FULL_HEADER = '"URN","LA (code)","LA (name)","EstablishmentNumber","EstablishmentName","TypeOfEstablishment (code)","TypeOfEstablishment (name)","EstablishmentTypeGroup (code)","EstablishmentTypeGroup (name)","EstablishmentStatus (code)","EstablishmentStatus (name)","ReasonEstablishmentOpened (code)","ReasonEstablishmentOpened (name)","OpenDate","ReasonEstablishmentClosed (code)","ReasonEstablishmentClosed (name)","CloseDate","PhaseOfEducation (code)","PhaseOfEducation (name)","StatutoryLowAge","StatutoryHighAge","Boarders (code)","Boarders (name)","NurseryProvision (name)","OfficialSixthForm (code)","OfficialSixthForm (name)","Gender (code)","Gender (name)","ReligiousCharacter (code)","ReligiousCharacter (name)","ReligiousEthos (name)","Diocese (code)","Diocese (name)","AdmissionsPolicy (code)","AdmissionsPolicy (name)","SchoolCapacity","SpecialClasses (code)","SpecialClasses (name)","CensusDate","NumberOfPupils","NumberOfBoys","NumberOfGirls","PercentageFSM","TrustSchoolFlag (code)","TrustSchoolFlag (name)","Trusts (code)","Trusts (name)","SchoolSponsorFlag (name)","SchoolSponsors (name)","FederationFlag (name)","Federations (code)","Federations (name)","UKPRN","FEHEIdentifier","FurtherEducationType (name)","OfstedLastInsp","OfstedSpecialMeasures (code)","OfstedSpecialMeasures (name)","LastChangedDate","Street","Locality","Address3","Town","County (name)","Postcode","SchoolWebsite","TelephoneNum","HeadTitle (name)","HeadFirstName","HeadLastName","HeadPreferredJobTitle","GOR (code)","GOR (name)","DistrictAdministrative (code)","DistrictAdministrative (name)","GSSLACode (name)","PropsName","PreviousLA (code)","PreviousLA (name)","PreviousEstablishmentNumber","OfstedRating (name)","RSCRegion (name)","Country (name)","UPRN","SiteName","QABName (code)","QABName (name)"'
+
+
+def test_a_full_width_extract_matches_the_right_columns_among_the_many_it_ignores():
+    columns = next(csv.reader([FULL_HEADER]))
+    values = dict.fromkeys(columns, "")
+    values.update(
+        {
+            "URN": "100000",
+            "LA (code)": "201",
+            "LA (name)": "City of London",
+            "EstablishmentNumber": "3614",
+            "EstablishmentName": "Aldgate Church School",
+            "TypeOfEstablishment (name)": "Voluntary aided school",
+            "EstablishmentStatus (name)": "Open",
+            "PhaseOfEducation (name)": "Primary",
+            "StatutoryLowAge": "3",
+            "StatutoryHighAge": "11",
+            "ReligiousCharacter (name)": "Church of England",
+            "CensusDate": "16-01-2020",
+            "NumberOfPupils": "276",
+            "NumberOfBoys": "136",
+            "Trusts (name)": "",
+            "PreviousLA (code)": "999",
+            "Federations (name)": "Aldgate Federation",
+            "FederationFlag (name)": "Supported by a federation",
+            "Street": "St James's Passage",
+            "Town": "London",
+            "Postcode": "EC3A 5DE",
+            "SchoolWebsite": "www.example.org",
+            "TelephoneNum": "02072831147",
+            "HeadTitle (name)": "Miss",
+            "HeadFirstName": "Alex",
+            "HeadLastName": "Allan",
+            "GSSLACode (name)": "E09000001",
+            "PropsName": "A proprietor",
+            "SiteName": "Main site",
+        }
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerow([values[column] for column in columns])
+
+    result = run(buffer.getvalue().encode("cp1252"))
+
+    assert (result.created, result.error_count) == (1, 0)
+    school = School.objects.get(urn=100000)
+    assert (school.la_code, school.la_name, school.establishment_number) == ("201", "City of London", "3614")
+    assert school.name == "Aldgate Church School" and school.federation_name == "Aldgate Federation"
+    assert (school.number_of_pupils, school.pupils_counted_on) == (276, date(2020, 1, 16))
+    assert school.head_name == "Miss Alex Allan" and school.telephone == "02072831147"
