@@ -253,7 +253,11 @@ def test_a_governor_known_by_their_federation_alone_is_listed_shown_and_editable
     shown = coordinator.get(page)
     assert "Ruth Okafor" in listed and shown.status_code == 200 and shown.context["can_edit"]
     assert "Darnhall and Grange Federation" in shown.content.decode()
-    assert coordinator.get(reverse("schools:person_edit", args=[governor.pk])).status_code == 200
+    edit = reverse("schools:person_edit", args=[governor.pk])
+    assert coordinator.get(edit).status_code == 200
+    saved = coordinator.post(edit, {"first_name": "Ruth", "last_name": "Okafor-Lee", "kind": "governor"})
+    governor.refresh_from_db()
+    assert saved.status_code == 302 and governor.last_name == "Okafor-Lee" and governor.governing_body == body
     assert sign_in(world.user("outsider")).get(page).status_code == 404
 
 
