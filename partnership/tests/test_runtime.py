@@ -145,3 +145,21 @@ def test_private_files_are_not_served_from_any_public_url(client, db, tmp_path, 
         response = client.get(url)
         assert response.status_code == 404, url
     assert settings.PRIVATE_MEDIA_ROOT != settings.STATIC_ROOT
+
+
+def test_a_worker_process_warms_pdf_rendering_up_when_it_starts_and_a_failure_never_stops_it(monkeypatch, caplog):
+    from celery.signals import worker_process_init
+
+    from partnership import celery, pdf
+
+    rendered = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or (b"%PDF", 1))
+    worker_process_init.send(sender=None)
+    assert len(rendered) == 1 and "lang=" in rendered[0]
+
+    def broken(html):
+        raise OSError("libpango missing")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    celery.warm_up_pdf_rendering()  # logged, not raised
+    assert "PDF warm-up failed" in caplog.text
