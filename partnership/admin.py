@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry, Invitation, LocalAuthority, Partnership, RoleGrant, Term, TermlyReport, User
+from .models import (
+    AuditEntry,
+    Invitation,
+    LocalAuthority,
+    LocalAuthorityGrant,
+    Partnership,
+    RoleGrant,
+    Term,
+    TermlyReport,
+    User,
+)
 
 
 @admin.register(User)
@@ -29,9 +39,19 @@ class TermAdmin(admin.ModelAdmin):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "partnership", "school"]
+    list_display = ["user", "role", "partnership", "school", "via"]
     list_filter = ["role", "partnership"]
     raw_id_fields = ["user", "school"]
+    readonly_fields = ["via"]
+
+
+@admin.register(LocalAuthorityGrant)
+class LocalAuthorityGrantAdmin(admin.ModelAdmin):
+    """An LA officer for every partnership of a local authority, present and future."""
+
+    list_display = ["user", "local_authority", "created_at"]
+    list_filter = ["local_authority"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Invitation)

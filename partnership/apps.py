@@ -63,6 +63,7 @@ class PartnershipConfig(AppConfig):
         register_bench_page(BenchPage("invitations", "invitation_list", roles=("coordinator",), order=95))
         register_bench_page(BenchPage("audit log", "audit_log", roles=("coordinator",), order=99))
 
-        from . import dashboard_cache
+        from . import dashboard_cache, la_grants
 
         dashboard_cache.connect()
+        la_grants.connect()

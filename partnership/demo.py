@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import LocalAuthority, Partnership, Role, RoleGrant, Term
+from .models import LocalAuthority, LocalAuthorityGrant, Partnership, Role, RoleGrant, Term
 from .registry import registry
 
 DEMO_PASSWORD = "demo1234"
@@ -81,7 +81,9 @@ def seed_demo() -> Partnership:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
         user.is_demo = True
         user.save(update_fields=["is_demo"])
-        if role is not None:
+        if role == Role.LA_OFFICER:  # the officer sees every partnership of the authority
+            LocalAuthorityGrant.objects.get_or_create(user=user, local_authority=la)
+        elif role is not None:
             RoleGrant.objects.get_or_create(user=user, partnership=partnership, role=role, school=None)
         accounts[key] = user
 

@@ -174,6 +174,10 @@ class RoleGrant(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     # Schools live in the schools app; the core keeps the id only, so it never imports it.
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Set on the LA officer grants a LocalAuthorityGrant implies (partnership/la_grants.py).
+    via = models.ForeignKey(
+        "LocalAuthorityGrant", null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,6 +196,26 @@ class RoleGrant(models.Model):
     def __str__(self):
         where = f" at {self.school}" if self.school_id else ""
         return f"{self.user} — {self.get_role_display()}{where}, {self.partnership}"
+
+
+class LocalAuthorityGrant(models.Model):
+    """An LA officer for every partnership of a local authority (read-only), including the
+    partnerships set up later. The per-partnership LA officer grants it implies are kept in
+    step by partnership/la_grants.py, so permissions, lists and notifications treat them like
+    any other grant; removing this removes them (a grant the officer also holds directly
+    stays)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="local_authority_grants")
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="officer_grants")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "local_authority"], name="unique_local_authority_grant")]
+        verbose_name = "LA officer for a whole local authority"
+        verbose_name_plural = "LA officers for whole local authorities"
+
+    def __str__(self):
+        return f"{self.user} — LA officer, every partnership of {self.local_authority}"
 
 
 def _invitation_token() -> str:
