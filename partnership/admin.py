@@ -10,6 +10,7 @@ from .models import (
     RoleGrant,
     Term,
     TermlyReport,
+    UnsentTask,
     User,
 )
 
@@ -80,6 +81,19 @@ class TermlyReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("html")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnsentTask)
+class UnsentTaskAdmin(admin.ModelAdmin):
+    """Messages the broker refused, waiting to be sent again (every minute, by beat)."""
+
+    list_display = ["task_name", "args", "created_at", "attempts"]
 
     def has_add_permission(self, request):
         return False
