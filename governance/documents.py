@@ -16,6 +16,7 @@ from .models import (
     Minutes,
     Vote,
 )
+from .services.decisions import matters_arising
 
 
 def _items(meeting_id: int, *, public: bool, minutes_id: int | None = None):
@@ -49,18 +50,6 @@ def _items(meeting_id: int, *, public: bool, minutes_id: int | None = None):
             )
         )
     return list(items.prefetch_related(*prefetches))
-
-
-def _matters_arising(meeting: Meeting):
-    return list(
-        Action.objects.filter(
-            meeting__committee_id=meeting.committee_id,
-            meeting__starts_at__lt=meeting.starts_at,
-            status=Action.Status.OPEN,
-        )
-        .select_related("owner", "meeting")
-        .order_by("due_on", "pk")
-    )
 
 
 def minutes_context(minutes_id: int, *, public: bool) -> dict:
@@ -99,7 +88,7 @@ def agenda_context(meeting_id: int) -> dict:
         "meeting": meeting,
         "committee": meeting.committee,
         "items": _items(meeting.pk, public=False),
-        "matters_arising": _matters_arising(meeting),
+        "matters_arising": list(matters_arising(meeting)),  # the pack goes to members only
         "made_at": timezone.now(),
     }
 

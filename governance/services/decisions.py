@@ -80,14 +80,15 @@ def record_decision(*, item: AgendaItem, motion: str, votes: dict[int, str], rec
     return decision
 
 
-def matters_arising(meeting: Meeting):
-    """Open actions from the committee's earlier meetings: they come back until closed."""
-    return (
-        Action.objects.filter(meeting__committee_id=meeting.committee_id, meeting__starts_at__lt=meeting.starts_at)
-        .filter(status=Action.Status.OPEN)
-        .select_related("owner", "meeting")
-        .order_by("due_on", "pk")
+def matters_arising(meeting: Meeting, *, public: bool = False):
+    """Open actions from the committee's earlier meetings: they come back until closed.
+    `public`: for people outside the committee, without the actions of confidential items."""
+    actions = Action.objects.filter(
+        meeting__committee_id=meeting.committee_id, meeting__starts_at__lt=meeting.starts_at, status=Action.Status.OPEN
     )
+    if public:
+        actions = actions.exclude(item__is_confidential=True)
+    return actions.select_related("owner", "meeting").order_by("due_on", "pk")
 
 
 @transaction.atomic

@@ -204,6 +204,33 @@ def test_the_annual_review_is_due_a_year_after_the_last_one(gov):
     )
 
 
+def test_the_actions_of_a_confidential_item_stay_out_of_matters_arising_for_people_outside_the_committee(
+    gov, world, client
+):
+    clerk = world.user("clerk")
+    due = TODAY + datetime.timedelta(days=5)
+    services.add_action(
+        meeting=gov.meeting, item=gov.secret, description="Hearing for the staff member", owner=gov.heads[0].person,
+        due_on=due, added_by=clerk,
+    )  # fmt: skip
+    services.add_action(
+        meeting=gov.meeting, item=gov.general, description="Publish the CPD programme", owner=gov.heads[0].person,
+        due_on=due, added_by=clerk,
+    )  # fmt: skip
+    later = services.schedule_meeting(
+        committee=gov.committee, starts_at=timezone.now() + datetime.timedelta(days=10), place="online",
+        scheduled_by=clerk,
+    )  # fmt: skip
+
+    assert [a.description for a in services.matters_arising(later, public=True)] == ["Publish the CPD programme"]
+    assert len(services.matters_arising(later)) == 2
+    client.force_login(world.user("staff"))  # reads the meeting, is not on the committee
+    page = client.get(later.get_absolute_url()).content.decode()
+    assert "Publish the CPD programme" in page and "Hearing for the staff member" not in page
+    client.force_login(clerk)
+    assert "Hearing for the staff member" in client.get(later.get_absolute_url()).content.decode()
+
+
 def test_open_actions_come_back_as_matters_arising_until_closed(gov, world):
     clerk = world.user("clerk")
     action = services.add_action(

@@ -91,7 +91,7 @@ def meeting_detail(request, pk):
             "can_manage": can_manage(request.user, committee.partnership),
             "quorum": services.quorum_for(meeting, {a.membership_id: a.status for a in attendance}),
             "attendance": attendance,
-            "matters_arising": services.matters_arising(meeting),
+            "matters_arising": services.matters_arising(meeting, public=not insider),
             "minutes_versions": meeting.minutes_versions.select_related("signed_by", "approved_at_meeting"),
             "previous_minutes": previous_minutes,
             "documents": documents,
