@@ -28,11 +28,17 @@ def record_decision(*, item: AgendaItem, motion: str, votes: dict[int, str], rec
     if not motion.strip():
         raise ValidationError({"motion": "Write the motion that was put to the vote."})
     attendance = {a.membership_id: a.status for a in meeting.attendance.all()}
-    quorum = quorum_for(meeting, attendance)
+    # Members who withdrew for an interest in this item are not in the room for it.
+    withdrawn = set(item.declarations.filter(withdrew=True).values_list("membership_id", flat=True))
+    quorum = quorum_for(meeting, attendance, withdrawn=withdrawn)
     if not quorum.is_quorate:
+        if withdrawn:
+            raise ValidationError(
+                f"Without the {len(withdrawn)} member{'s' * (len(withdrawn) != 1)} who withdrew for an interest, "
+                f"the meeting is not quorate for this item, so no vote can be taken. {quorum.text}"
+            )
         raise ValidationError(f"The meeting is not quorate, so no vote can be taken. {quorum.text}")
     members = {m.pk: m for m in members_for(meeting)}
-    withdrawn = set(item.declarations.filter(withdrew=True).values_list("membership_id", flat=True))
     for membership_id in votes:
         member = members.get(membership_id)
         if member is None:

@@ -16,6 +16,7 @@ from ..models import (
     Attendance,
     Committee,
     CommitteeMembership,
+    Decision,
     Document,
     InterestDeclaration,
     Meeting,
@@ -141,9 +142,17 @@ def update_agenda_items(*, meeting: Meeting, items: list[AgendaItem], updated_by
     """Saves the clerk's edits of the whole agenda (order, titles, categories, confidentiality)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_minutes_signed(meeting)
+    stored = dict(AgendaItem.objects.filter(meeting=meeting).values_list("pk", "category"))
+    decided = set(Decision.objects.filter(item__meeting=meeting).values_list("item_id", flat=True))
     for item in items:
         if item.meeting_id != meeting.pk:
             raise ValidationError("An item belongs to another meeting.")
+        if item.pk in decided and item.category != stored.get(item.pk):
+            # Who may vote (associate members) was checked against the category of the time.
+            raise ValidationError(
+                f"“{item.title}” has a recorded decision, so its category cannot change: "
+                "who could vote on it was decided by the category it had."
+            )
         item.full_clean()
     AgendaItem.objects.bulk_update(items, ["order", "title", "description", "category", "is_confidential"])
     record(
@@ -292,13 +301,14 @@ class QuorumState:
         )
 
 
-def quorum_for(meeting: Meeting, attendance=None) -> QuorumState:
-    """The committee's own rule applied to who is present; associates and the clerk do not count."""
+def quorum_for(meeting: Meeting, attendance=None, withdrawn=frozenset()) -> QuorumState:
+    """The committee's own rule applied to who is present; associates and the clerk do not
+    count, nor (for one item) the members in `withdrawn`, who left the room for an interest."""
     committee = meeting.committee
     members = [m for m in members_for(meeting) if m.can_vote and not m.is_associate]
     if attendance is None:
         attendance = {a.membership_id: a.status for a in meeting.attendance.all()}
-    present = [m for m in members if attendance.get(m.pk) == Attendance.Status.PRESENT]
+    present = [m for m in members if attendance.get(m.pk) == Attendance.Status.PRESENT and m.pk not in withdrawn]
     return QuorumState(
         voting_members=len(members),
         present=len(present),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from governance import services
 from governance.models import (
     Action,
+    AgendaItem,
     Attendance,
     Committee,
     CommitteeMembership,
@@ -127,6 +128,37 @@ def test_members_who_were_absent_or_withdrew_for_an_interest_cannot_vote(gov, wo
         services.record_decision(
             item=gov.general, motion="To adopt.", votes={gov.heads[0].pk: "for"}, recorded_by=world.user("clerk")
         )
+
+
+def test_members_who_withdrew_for_an_interest_do_not_count_towards_the_quorum_for_that_item(gov, world):
+    clerk = world.user("clerk")
+    gov.committee.quorum_numerator, gov.committee.quorum_denominator = 1, 2  # 3 of the 5 voting members
+    gov.committee.save()
+    for member in gov.heads[:3]:  # three of the five voting members leave the room
+        services.declare_interest(
+            item=gov.general, membership=member, interest=InterestFactory(person=member.person), withdrew=True,
+            declared_by=clerk,
+        )  # fmt: skip
+    votes = {gov.chair.pk: "for", gov.heads[3].pk: "for"}
+    with pytest.raises(ValidationError, match="Without the 3 members who withdrew .* not quorate for this item"):
+        services.record_decision(item=gov.general, motion="To adopt.", votes=votes, recorded_by=clerk)
+    assert not Decision.objects.exists()
+    # Another item, with everyone in the room, is quorate.
+    decision = services.record_decision(item=gov.admissions, motion="To adopt.", votes=votes, recorded_by=clerk)
+    assert decision.members_present == 5
+
+
+def test_an_items_category_cannot_change_once_a_decision_is_recorded_on_it(gov, world):
+    clerk = world.user("clerk")
+    votes = {m.pk: "for" for m in [gov.chair, *gov.heads, gov.associates[0]]}
+    services.record_decision(item=gov.general, motion="To adopt.", votes=votes, recorded_by=clerk)
+    gov.general.category = AgendaItem.Category.ADMISSIONS  # would make the associate's vote unlawful
+    with pytest.raises(ValidationError, match="has a recorded decision, so its category cannot change"):
+        services.update_agenda_items(meeting=gov.meeting, items=[gov.general], updated_by=clerk)
+    gov.general.refresh_from_db()
+    assert gov.general.category == AgendaItem.Category.CPD
+    gov.general.title = "Joint CPD programme 2026/27"  # other edits are fine
+    services.update_agenda_items(meeting=gov.meeting, items=[gov.general], updated_by=clerk)
 
 
 def test_a_declaration_must_match_the_members_register_on_the_day(gov, world):
