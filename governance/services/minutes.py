@@ -159,6 +159,15 @@ def correct_minutes(*, minutes: Minutes, reason: str, corrected_by) -> Minutes:
     return correction
 
 
+def member_governing_bodies(meeting: Meeting) -> dict:
+    """The governing bodies of the committee's member schools, by id, in school order."""
+    bodies = {}
+    for school in meeting.committee.schools.select_related("governing_body").order_by("name"):
+        if school.governing_body_id:
+            bodies.setdefault(school.governing_body_id, school.governing_body)
+    return bodies
+
+
 @transaction.atomic
 def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistribution]:
     """Records that the signed minutes went to each member school's governing body, and
@@ -170,12 +179,16 @@ def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistr
         raise ValidationError("Only signed minutes are sent to the governing bodies.")
     if not minutes.documents.filter(kind=Document.Kind.MINUTES_FULL, status=Document.Status.DONE).exists():
         raise ValidationError("The minutes PDF is not ready yet: try again in a moment.")
-    bodies = {}
-    for school in minutes.meeting.committee.schools.select_related("governing_body").order_by("name"):
-        if school.governing_body_id:
-            bodies.setdefault(school.governing_body_id, school.governing_body)
+    bodies = member_governing_bodies(minutes.meeting)
     if not bodies:
         raise ValidationError("No member school has a governing body to send the minutes to.")
+    # Only what is really sent is recorded as sent: a body with no clerk e-mail waits for one.
+    without_email = [body.name for body in bodies.values() if not body.clerk_email]
+    bodies = {pk: body for pk, body in bodies.items() if body.clerk_email}
+    if not bodies:
+        raise ValidationError(
+            f"No governing body has a clerk e-mail to send the minutes to: add one for {', '.join(without_email)}."
+        )
     already = set(minutes.distributions.values_list("governing_body_id", flat=True))
     now = timezone.now()
     rows = MinutesDistribution.objects.bulk_create(

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import services
@@ -370,6 +371,37 @@ def test_signed_minutes_are_sent_to_each_member_schools_governing_body_with_the_
     assert rows[0].ratified_at and rows[0].received_at
     assert services.distribute_minutes(minutes=minutes, distributed_by=clerk) == []  # nobody twice
     assert CommitteeMembership.objects.count() == len(gov.everyone)
+
+
+def test_a_governing_body_without_a_clerk_email_is_not_recorded_as_sent_and_the_page_says_so(
+    gov, world, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from schools.models import GoverningBody
+
+    with_email = GoverningBody.objects.create(name="Darnhall governors", clerk_email="gb@darnhall.example.org")
+    without = GoverningBody.objects.create(name="Grange governors")
+    world.school.governing_body = with_email
+    world.school.save()
+    world.other_school.governing_body = without
+    world.other_school.save()
+    gov.committee.schools.add(world.other_school)
+    clerk = world.user("clerk")
+    minutes, _later = _approved_minutes(gov, clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_minutes(minutes=minutes, signed_by=clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = services.distribute_minutes(minutes=minutes, distributed_by=clerk)
+
+    assert [row.governing_body for row in rows] == [with_email] and len(mailoutbox) == 1
+    client.force_login(clerk)
+    page = client.get(reverse("governance:minutes_distribution", args=[minutes.pk])).content.decode()
+    assert "Not sent to" in page and "Grange governors" in page and "no clerk e-mail is recorded" in page
+
+    without.clerk_email = "gb@grange.example.org"
+    without.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = services.distribute_minutes(minutes=minutes, distributed_by=clerk)
+    assert [row.governing_body for row in rows] == [without] and mailoutbox[-1].to == ["gb@grange.example.org"]
 
 
 def test_the_committee_meetings_and_votes_keep_a_history_of_changes(gov, world):

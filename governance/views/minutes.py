@@ -137,6 +137,12 @@ def minutes_distribution(request, pk):
             show_error(request, error)
         return redirect("governance:minutes_distribution", minutes.pk)
     rows = list(minutes.distributions.select_related("governing_body"))
+    sent = {row.governing_body_id for row in rows}
+    no_email = [
+        body
+        for pk, body in services.member_governing_bodies(minutes.meeting).items()
+        if pk not in sent and not body.clerk_email
+    ]
     return render(
         request,
         "governance/minutes_distribution.html",
@@ -146,6 +152,7 @@ def minutes_distribution(request, pk):
             "meeting": minutes.meeting,
             "rows": rows,
             "waiting": [row for row in rows if row.received_at is None],
+            "no_email": no_email,
             "documents": minutes.documents.all(),
         },
     )
