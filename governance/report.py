@@ -16,6 +16,7 @@ def governance_section(partnership, term) -> dict:
     committees = list(
         Committee.objects.filter(partnership=partnership, established_on__lte=term.end)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=term.start))
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=term.start))  # a time-limited committee that had ended
         .values("pk", "name", "kind")
         .order_by("name")
     )

@@ -103,7 +103,15 @@ class Committee(models.Model):
 
     @property
     def is_review_overdue(self) -> bool:
-        return self.review_due_on < timezone.localdate()
+        return not self.has_ended and self.review_due_on < timezone.localdate()
+
+    @property
+    def has_ended(self) -> bool:
+        """Dissolved, or a time-limited committee past its end date: no longer expected to meet."""
+        today = timezone.localdate()
+        return (self.dissolved_on is not None and self.dissolved_on <= today) or (
+            self.end_on is not None and self.end_on < today
+        )
 
     @property
     def quorum_rule_text(self) -> str:

@@ -33,6 +33,32 @@ def test_the_committee_list_flags_a_committee_that_has_not_met_this_term_and_sho
     assert "Met 1 time" in busy_row and "Not met this term" not in busy_row
 
 
+def test_an_ended_committee_is_not_flagged_and_leaves_the_termly_report(gov, world, client):
+    from governance.report import governance_section
+
+    term = Term.current_for(world.partnership)
+    ended = CommitteeFactory(
+        partnership=world.partnership,
+        name="Phonics task group",
+        kind="time_limited",
+        established_on=term.start - datetime.timedelta(days=400),
+        end_on=term.start - datetime.timedelta(days=30),
+        last_reviewed_on=term.start - datetime.timedelta(days=400),
+    )
+    client.force_login(world.user("la_officer"))
+    html = client.get(reverse("governance:committee_list", args=["winsford"])).content.decode()
+    row = next(row for row in html.split("<tr>")[2:] if ended.name in row.split("</th>")[0])
+    assert "Ended" in row and "Not met this term" not in row and "Overdue" not in row
+    assert ended.name not in [c["name"] for c in governance_section(world.partnership, term)["committees"]]
+
+
+def test_without_term_dates_no_committee_is_said_to_have_missed_a_term(gov, world, client):
+    Term.objects.all().delete()
+    client.force_login(world.user("la_officer"))
+    html = client.get(reverse("governance:committee_list", args=["winsford"])).content.decode()
+    assert "No term dates recorded" in html and "Not met this term" not in html and "Met 1 time" not in html
+
+
 def test_the_committee_list_takes_the_same_queries_for_many_committees(
     world, client, django_assert_num_queries, django_assert_max_num_queries
 ):

@@ -20,7 +20,9 @@ from .common import add_errors, committee_for, show_error
 def _with_term_activity(committees, term):
     now = timezone.now()
     held = Q(meetings__status=Meeting.Status.HELD)
-    if term is not None:
+    if term is None:  # no term dates: nothing can be counted "this term"
+        held &= Q(pk__in=[])
+    else:
         held &= Q(meetings__starts_at__date__gte=term.start, meetings__starts_at__date__lte=term.end)
     return committees.annotate(
         held_this_term=Count("meetings", filter=held, distinct=True),
