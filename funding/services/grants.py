@@ -11,6 +11,13 @@ from partnership.audit import record
 from ..models import FundingYear, Grant, GrantCondition
 from ._common import as_money, require_open
 
+# Money that by its nature waits for an event: start-up money for the approved business
+# plan, the year's funding for the signed heads of agreement.
+CONDITION_OF_KIND = {
+    Grant.Kind.START_UP: GrantCondition.BUSINESS_PLAN_APPROVED,
+    Grant.Kind.YEAR_FUNDING: GrantCondition.HEADS_OF_AGREEMENT_SIGNED,
+}
+
 
 @transaction.atomic
 def add_grant(
@@ -35,6 +42,12 @@ def add_grant(
     require_open(funding_year, "a grant")
     if condition not in GrantCondition.values:
         raise ValidationError("Choose a condition from the list.")
+    required = CONDITION_OF_KIND.get(kind)
+    if required and condition != required:
+        raise ValidationError(
+            f"{Grant.Kind(kind).label.split(' (')[0]} is released only when the "
+            f"{GrantCondition(required).label.lower()}: choose that condition."
+        )
     if condition == GrantCondition.MANUAL and not condition_detail.strip():
         raise ValidationError("Describe the condition that must be met before the money is released.")
     if not name.strip():

@@ -122,6 +122,19 @@ def test_a_headteacher_sees_nothing_of_a_draft_round(world, client):
     assert client.get(reverse("funding:statement", args=[draft.pk, world.school.pk])).status_code == 404
 
 
+def test_start_up_money_and_the_years_funding_wait_for_their_conditions(world, funding):
+    coordinator = world.user("coordinator")
+    common = {"partnership": world.partnership, "funding_year": funding.year, "actor": coordinator}
+    with pytest.raises(ValidationError, match="Start-up funding is released only when the business plan approved"):
+        services.add_grant(name="Start-up", kind=Grant.Kind.START_UP, amount=D("20000.00"), **common)
+    with pytest.raises(ValidationError, match="heads of agreement signed: choose that condition"):
+        services.add_grant(
+            name="Year", kind=Grant.Kind.YEAR_FUNDING, amount=D("9000.00"),
+            condition=GrantCondition.MANUAL, condition_detail="When we feel like it", **common,
+        )  # fmt: skip
+    assert not Grant.objects.filter(name__in=["Start-up", "Year"]).exists()
+
+
 def test_releasing_grants_for_a_condition_leaves_a_trace_and_is_harmless_twice(world, funding):
     coordinator = world.user("coordinator")
     start_up = services.add_grant(
