@@ -101,6 +101,7 @@ def matters_arising(meeting: Meeting, *, public: bool = False):
 def add_action(*, meeting: Meeting, description: str, owner, due_on, added_by, item=None) -> Action:
     if item is not None and item.meeting_id != meeting.pk:
         raise ValidationError({"item": "That item belongs to another meeting."})
+    _refuse_if_minutes_signed(meeting)
     if due_on < timezone.localtime(meeting.starts_at).date():
         raise ValidationError({"due_on": "An action cannot be due before the meeting that agreed it."})
     action = Action(meeting=meeting, item=item, description=description, owner=owner, due_on=due_on)

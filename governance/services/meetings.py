@@ -22,6 +22,7 @@ from ..models import (
     Meeting,
     Minutes,
     Paper,
+    Vote,
 )
 
 PAPER_TYPES = {
@@ -322,9 +323,16 @@ def quorum_for(meeting: Meeting, attendance=None, withdrawn=frozenset()) -> Quor
 def declare_interest(
     *, item: AgendaItem, membership: CommitteeMembership, interest, declared_by, withdrew: bool = False
 ) -> InterestDeclaration:
-    """A declaration must match a current entry in the member's standing register."""
-    meeting = item.meeting
+    """A declaration must match a current entry in the member's standing register. It is
+    part of the meeting's record: refused once the minutes are signed, and a withdrawal
+    cannot be recorded after the member has voted on the item."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _refuse_if_minutes_signed(meeting)
     day = timezone.localtime(meeting.starts_at).date()
+    if withdrew and Vote.objects.filter(decision__item=item, membership=membership).exists():
+        raise ValidationError(
+            f"{membership.person} voted on this item, so cannot be recorded as having withdrawn before it."
+        )
     if membership.committee_id != meeting.committee_id:
         raise ValidationError("That person is not a member of this committee.")
     if interest.person_id != membership.person_id:

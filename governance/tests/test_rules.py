@@ -162,6 +162,19 @@ def test_an_items_category_cannot_change_once_a_decision_is_recorded_on_it(gov, 
     services.update_agenda_items(meeting=gov.meeting, items=[gov.general], updated_by=clerk)
 
 
+def test_a_withdrawal_cannot_be_recorded_after_the_member_voted_on_the_item(gov, world):
+    clerk = world.user("clerk")
+    votes = {m.pk: "for" for m in [gov.chair, *gov.heads]}
+    services.record_decision(item=gov.general, motion="To adopt.", votes=votes, recorded_by=clerk)
+    interest = InterestFactory(person=gov.heads[0].person)
+    with pytest.raises(ValidationError, match="voted on this item"):
+        services.declare_interest(
+            item=gov.general, membership=gov.heads[0], interest=interest, withdrew=True, declared_by=clerk
+        )
+    # Declaring without withdrawing is still recorded.
+    services.declare_interest(item=gov.general, membership=gov.heads[0], interest=interest, declared_by=clerk)
+
+
 def test_a_declaration_must_match_the_members_register_on_the_day(gov, world):
     someone_elses = InterestFactory(person=gov.heads[1].person)
     with pytest.raises(ValidationError, match="not in .* register of interests"):
@@ -327,6 +340,16 @@ def test_minutes_go_from_draft_to_approved_at_the_next_meeting_to_signed_and_the
         entry.save()
     with pytest.raises(ValidationError, match="signed"):
         services.record_decision(item=gov.general, motion="Late motion", votes={gov.chair.pk: "for"}, recorded_by=clerk)
+    with pytest.raises(ValidationError, match="frozen"):
+        services.add_action(
+            meeting=gov.meeting, description="Late action", owner=gov.heads[0].person,
+            due_on=TODAY + datetime.timedelta(days=3), added_by=clerk,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="frozen"):
+        services.declare_interest(
+            item=gov.general, membership=gov.heads[0], interest=InterestFactory(person=gov.heads[0].person),
+            declared_by=clerk,
+        )  # fmt: skip
     assert AuditEntry.objects.filter(verb="governance.minutes.signed", target_id=str(signed.pk)).exists()
     assert signed.history.count() >= 3  # django-simple-history: created, approved, signed
 
