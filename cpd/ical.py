@@ -1,10 +1,12 @@
 """iCalendar feeds. Times are written in Europe/London with a VTIMEZONE, so calendar apps
 show 09:00 as 09:00 on both sides of the clock changes."""
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -14,7 +16,12 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def feed_sessions(feed: CalendarFeed):
-    sessions = Session.objects.filter(event__programme=feed.programme).select_related("event", "host_school")
+    """Sessions of every programme of the feed's partnership from a year ago on: a feed made
+    in one academic year keeps showing the next year's events after September."""
+    since = timezone.now() - timedelta(days=365)
+    sessions = Session.objects.filter(
+        event__programme__partnership_id=feed.programme.partnership_id, ends_at__gte=since
+    ).select_related("event", "host_school")
     if feed.scope == CalendarFeed.Scope.PERSON:
         sessions = sessions.filter(
             event__bookings__person=feed.person, event__bookings__status=Booking.Status.CONFIRMED

@@ -1,12 +1,13 @@
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from cpd.models import CalendarFeed
 from cpd.services import book_place, create_feed, revoke_feed
 
-from .factories import SessionFactory, london
+from .factories import ProgrammeFactory, SessionFactory, london
 
 
 def _last_sunday_of_october(year: int) -> date:
@@ -22,7 +23,7 @@ def _parse(client, feed):
 
 
 def test_programme_feed_keeps_uk_times_on_both_sides_of_the_october_clock_change(world, cpd, client):
-    change = _last_sunday_of_october(2026)
+    change = _last_sunday_of_october(timezone.localdate().year)  # within a year of today, either way
     before = SessionFactory(
         event=cpd.event, starts_at=london(change - timedelta(days=3), 9), ends_at=london(change - timedelta(days=3), 12)
     )
@@ -76,3 +77,21 @@ def test_people_make_and_revoke_their_own_calendar_links_on_the_page(world, cpd,
     client.post(reverse("cpd:feed_revoke", args=[feed.pk]))
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+def test_a_feed_goes_on_into_next_years_programme_and_drops_sessions_over_a_year_old(world, cpd, client):
+    today = timezone.localdate()
+    next_year = ProgrammeFactory(partnership=world.partnership, academic_year=cpd.programme.academic_year + 1)
+    SessionFactory(
+        event__programme=next_year, event__title="Next year's induction",
+        starts_at=london(today + timedelta(days=300), 9), ends_at=london(today + timedelta(days=300), 12),
+    )  # fmt: skip
+    SessionFactory(
+        event__programme=cpd.programme, event__title="Long ago",
+        starts_at=london(today - timedelta(days=400), 9), ends_at=london(today - timedelta(days=400), 12),
+    )  # fmt: skip
+    feed = create_feed(programme=cpd.programme, scope=CalendarFeed.Scope.PROGRAMME, owner=world.user("head"))
+
+    titles = {str(e["summary"]) for e in _parse(client, feed).walk("VEVENT")}
+
+    assert "Next year's induction" in titles and "Long ago" not in titles and "Adaptive teaching" in titles
