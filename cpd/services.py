@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from partnership.audit import record
@@ -94,9 +94,20 @@ def book_place(*, event_id: int, person, booked_by) -> Booking:
     return booking
 
 
+def _is_waiting_list_moving(event: Event) -> bool:
+    """A place freed once booking has closed, or once the last session has started, goes to
+    nobody: a school must not be charged, nor a person told, for a place they cannot take."""
+    if not event.is_booking_open:
+        return False
+    last_starts_at = event.sessions.aggregate(last=Max("starts_at"))["last"]
+    return last_starts_at is None or last_starts_at > timezone.now()
+
+
 def _fill_from_waiting_list(event: Event, *, actor) -> list[Booking]:
     """Promote waiting people in the order they joined, skipping those whose school is at its
     cap, while there is room. The caller holds the event lock."""
+    if not _is_waiting_list_moving(event):
+        return []
     promoted = []
     taken = event.bookings.confirmed().count()
     by_school = _confirmed_by_school(event)
@@ -119,7 +130,8 @@ def _fill_from_waiting_list(event: Event, *, actor) -> list[Booking]:
 
 @transaction.atomic
 def cancel_booking(*, booking_id: int, cancelled_by) -> tuple[Booking, list[Booking]]:
-    """Cancel a place (or leave the waiting list); a freed place goes to the waiting list."""
+    """Cancel a place (or leave the waiting list); a freed place goes to the waiting list while
+    the event is open for booking and its last session is still to start."""
     event_id = Booking.objects.values_list("event_id", flat=True).get(pk=booking_id)
     # Locks in a fixed order, event then booking, like book_place.
     event = Event.objects.select_for_update().select_related("programme__partnership").get(pk=event_id)
