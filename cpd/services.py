@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from partnership.audit import record
@@ -29,7 +29,7 @@ from .models import (
 
 
 class BookingError(Exception):
-    """A booking the rules do not allow; the message is shown to the person."""
+    """What the rules do not allow for a booking; the message is shown to the person."""
 
 
 def _confirmed_by_school(event: Event) -> dict[int, int]:
@@ -211,8 +211,24 @@ def mark_attendance(*, session: Session, present_ids: set[int], booking_ids: lis
     return len(bookings)
 
 
+def feedback_refusal(booking: Booking) -> str:
+    """Why the person on this booking may not give feedback (yet), or "" when they may:
+    only once the event has started, and only from people the register shows attended."""
+    if booking.status != Booking.Status.CONFIRMED:
+        return "Only a confirmed place can give feedback."
+    first_starts_at = booking.event.sessions.aggregate(first=Min("starts_at"))["first"]
+    if first_starts_at is None or first_starts_at > timezone.now():
+        return "Feedback opens once the event has started."
+    if not booking.attendances.filter(present=True).exists():
+        return "Feedback is for people the register shows attended. If yours is wrong, ask the organiser."
+    return ""
+
+
 @transaction.atomic
 def give_feedback(*, booking: Booking, rating: int, comments: str, given_by) -> Feedback:
+    refusal = feedback_refusal(booking)
+    if refusal:
+        raise BookingError(refusal)
     feedback, _ = Feedback.objects.update_or_create(
         booking=booking, defaults={"rating": rating, "comments": comments, "submitted_at": timezone.now()}
     )

@@ -3,14 +3,15 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from cpd.models import Attendance, Booking, Charge, Document, Event, Feedback, ImpactFollowUp
-from cpd.services import book_place, mark_attendance
+from cpd.services import BookingError, book_place, give_feedback, mark_attendance
 from cpd.tasks import send_impact_follow_ups
-from partnership.models import Term
+from partnership.models import AuditEntry, Term
 from schools.tests.factories import PersonFactory
 
 from .factories import EventFactory, SessionFactory, london
@@ -246,8 +247,16 @@ def test_no_certificate_without_attendance(world, cpd, client):
     assert not Document.objects.exists()
 
 
+def _start_the_session(cpd, ago=timedelta(hours=1)):
+    cpd.session.starts_at = timezone.now() - ago
+    cpd.session.ends_at = cpd.session.starts_at + timedelta(hours=2)
+    cpd.session.save()
+
+
 def test_attendees_give_feedback_which_is_summarised_for_the_organiser(world, cpd, client):
     booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    _start_the_session(cpd)
+    mark_attendance(session=cpd.session, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
     client.force_login(world.user("staff"))
     url = reverse("cpd:feedback", args=[booking.pk])
     assert (
@@ -260,6 +269,46 @@ def test_attendees_give_feedback_which_is_summarised_for_the_organiser(world, cp
     client.force_login(world.user("coordinator"))
     page = client.get(cpd.event.get_absolute_url()).content.decode()
     assert "Average rating 4.5 out of 5 from 2 responses" in page and "Practical and well paced." in page
+
+
+@pytest.mark.parametrize(
+    "when, present, refusal",
+    [
+        ("before the event", None, "Feedback opens once the event has started."),
+        ("after the event", None, "Feedback is for people the register shows attended."),
+        ("after the event", False, "Feedback is for people the register shows attended."),
+    ],
+)
+def test_feedback_is_refused_before_the_event_and_from_people_the_register_does_not_show_attended(
+    world, cpd, client, when, present, refusal
+):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    if when == "after the event":
+        _start_the_session(cpd, ago=timedelta(days=1))
+    if present is not None:
+        Attendance.objects.create(booking=booking, session=cpd.session, present=present)
+    client.force_login(world.user("staff"))
+    url = reverse("cpd:feedback", args=[booking.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and refusal in page.content.decode()
+    assert 'name="rating"' not in page.content.decode()  # nothing to fill in that would be refused
+    response = client.post(url, {"rating": "4", "comments": "Sent anyway."})
+    assert response.status_code == 200 and refusal in response.content.decode()
+    assert not Feedback.objects.exists()
+    assert not AuditEntry.objects.filter(verb="cpd.feedback.given").exists()
+    with pytest.raises(BookingError, match=refusal.split(".")[0]):
+        give_feedback(booking=booking, rating=4, comments="", given_by=world.user("staff"))
+    assert not Feedback.objects.exists()
+
+
+def test_the_feedback_link_appears_once_the_event_has_started_for_those_who_attended(world, cpd, client):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    Attendance.objects.create(booking=booking, session=cpd.session, present=True)  # marked early, in error
+    client.force_login(world.user("staff"))
+    url = reverse("cpd:feedback", args=[booking.pk])
+    assert url not in client.get(reverse("cpd:my_bookings", args=["winsford"])).content.decode()
+    _start_the_session(cpd)
+    assert url in client.get(reverse("cpd:my_bookings", args=["winsford"])).content.decode()
 
 
 def test_half_a_term_after_an_event_attendees_are_asked_what_changed_and_answers_roll_up(

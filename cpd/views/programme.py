@@ -240,6 +240,9 @@ def my_bookings(request, partnership_slug):
             )
             .order_by("-created_at")
         )
+        now = timezone.now()
+        for booking in bookings:
+            booking.may_give_feedback = bool(booking.attended) and booking.first_starts_at <= now
         from ..models import Placement
 
         placements = list(
