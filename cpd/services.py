@@ -250,12 +250,21 @@ def answer_follow_up(*, follow_up: ImpactFollowUp, what_changed: str) -> ImpactF
     return follow_up
 
 
+def has_attended_every_session(booking: Booking) -> bool:
+    """The register is kept per session: a certificate needs a present mark at each one."""
+    sessions = set(booking.event.sessions.values_list("pk", flat=True))
+    present = set(booking.attendances.filter(present=True).values_list("session_id", flat=True))
+    return bool(sessions) and sessions <= present
+
+
 @transaction.atomic
 def request_document(
     *, kind: str, requested_by, session: Session | None = None, booking: Booking | None = None
 ) -> Document:
     from .tasks import render_document
 
+    if kind == Document.Kind.CERTIFICATE and not has_attended_every_session(booking):
+        raise BookingError("A certificate is available once the register shows attendance at every session.")
     document = Document.objects.create(kind=kind, session=session, booking=booking, requested_by=requested_by)
     event = session.event if session else booking.event
     record(actor=requested_by, verb=f"cpd.{kind}.requested", target=document, partnership=event.programme.partnership)

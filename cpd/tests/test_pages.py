@@ -247,6 +247,29 @@ def test_no_certificate_without_attendance(world, cpd, client):
     assert not Document.objects.exists()
 
 
+def test_a_certificate_for_a_course_of_several_sessions_needs_attendance_at_every_one(world, cpd, client):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    second = SessionFactory(event=cpd.event, starts_at=cpd.session.starts_at + timedelta(weeks=2))
+    third = SessionFactory(event=cpd.event, starts_at=cpd.session.starts_at + timedelta(weeks=4))
+    mark_attendance(session=cpd.session, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    mark_attendance(session=second, present_ids=set(), booking_ids=[booking.pk], marked_by=None)  # absent
+    client.force_login(world.user("staff"))
+    my_bookings = reverse("cpd:my_bookings", args=["winsford"])
+    url = reverse("cpd:certificate", args=[booking.pk])
+    assert url not in client.get(my_bookings).content.decode()
+    response = client.post(url, follow=True)
+    assert "once the register shows attendance at every session" in response.content.decode()
+    assert not Document.objects.exists()
+    mark_attendance(session=second, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    client.post(url)
+    assert not Document.objects.exists()  # the third session is not marked yet
+    mark_attendance(session=third, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    assert url in client.get(my_bookings).content.decode()
+    response = client.post(url, follow=True)
+    assert "The certificate is being made" in response.content.decode()
+    assert Document.objects.get().booking == booking
+
+
 def _start_the_session(cpd, ago=timedelta(hours=1)):
     cpd.session.starts_at = timezone.now() - ago
     cpd.session.ends_at = cpd.session.starts_at + timedelta(hours=2)

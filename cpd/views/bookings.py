@@ -137,10 +137,11 @@ def certificate(request, pk):
     )
     use_partnership(request, booking.event.programme.partnership)
     require(can_get_certificate(request.user, booking))
-    if not booking.attendances.filter(present=True).exists():
-        messages.error(request, "A certificate is available once the register shows attendance.")
-    else:
+    try:
         request_document(kind=Document.Kind.CERTIFICATE, booking=booking, requested_by=request.user)
+    except BookingError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, "The certificate is being made; it appears in your bookings when ready.")
     return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else booking.event)
 
