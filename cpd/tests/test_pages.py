@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -183,6 +184,32 @@ def test_coordinators_create_events_with_an_audience(world, cpd, client):
     )
     assert "cannot be more than the event" in bad.content.decode()
     assert not Event.objects.filter(title="x").exists()
+
+
+def test_new_events_let_staff_book_their_own_place_unless_the_organiser_unticks_it(world, cpd, client):
+    client.force_login(world.user("coordinator"))
+    form = client.get(reverse("cpd:event_create", args=["winsford"])).content.decode()
+    assert re.search(r'<input type="checkbox" name="staff_may_book"[^>]* checked', form)
+    fields = {"kind": "course", "title": "Phonics", "capacity": "10", "cost_per_place": "0", "payer": "school"}
+    client.post(reverse("cpd:event_create", args=["winsford"]), {**fields, "staff_may_book": "on"})
+    client.post(reverse("cpd:event_create", args=["winsford"]), {**fields, "title": "DSL refresher"})
+    assert Event.objects.get(title="Phonics").staff_may_book is True
+    assert Event.objects.get(title="DSL refresher").staff_may_book is False  # an unticked box is sent as nothing
+    client.post(reverse("cpd:event_edit", args=[cpd.event.pk]), {**fields, "title": cpd.event.title})
+    cpd.event.refresh_from_db()
+    assert cpd.event.staff_may_book is False
+
+
+def test_staff_book_and_cancel_their_own_place_on_an_event_left_as_it_was_made(world, cpd, client):
+    event = EventFactory(programme=cpd.programme, title="Oracy")
+    SessionFactory(event=event)
+    client.force_login(world.user("staff"))
+    client.post(reverse("cpd:book", args=[event.pk]), {"person": cpd.staff_person.pk})
+    booking = Booking.objects.get(event=event, person=cpd.staff_person)
+    assert booking.status == "confirmed"
+    assert client.post(reverse("cpd:cancel", args=[booking.pk])).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
 
 
 def test_the_attendee_csv_lists_people_status_attendance_and_charge(world, cpd, client):
