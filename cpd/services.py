@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from partnership.audit import record
@@ -29,7 +29,7 @@ from .models import (
 
 
 class BookingError(Exception):
-    """A booking the rules do not allow; the message is shown to the person."""
+    """What the rules do not allow for a booking; the message is shown to the person."""
 
 
 def _confirmed_by_school(event: Event) -> dict[int, int]:
@@ -94,9 +94,20 @@ def book_place(*, event_id: int, person, booked_by) -> Booking:
     return booking
 
 
+def _is_waiting_list_moving(event: Event) -> bool:
+    """A place freed once booking has closed, or once the last session has started, goes to
+    nobody: a school must not be charged, nor a person told, for a place they cannot take."""
+    if not event.is_booking_open:
+        return False
+    last_starts_at = event.sessions.aggregate(last=Max("starts_at"))["last"]
+    return last_starts_at is None or last_starts_at > timezone.now()
+
+
 def _fill_from_waiting_list(event: Event, *, actor) -> list[Booking]:
     """Promote waiting people in the order they joined, skipping those whose school is at its
     cap, while there is room. The caller holds the event lock."""
+    if not _is_waiting_list_moving(event):
+        return []
     promoted = []
     taken = event.bookings.confirmed().count()
     by_school = _confirmed_by_school(event)
@@ -119,7 +130,8 @@ def _fill_from_waiting_list(event: Event, *, actor) -> list[Booking]:
 
 @transaction.atomic
 def cancel_booking(*, booking_id: int, cancelled_by) -> tuple[Booking, list[Booking]]:
-    """Cancel a place (or leave the waiting list); a freed place goes to the waiting list."""
+    """Cancel a place (or leave the waiting list); a freed place goes to the waiting list while
+    the event is open for booking and its last session is still to start."""
     event_id = Booking.objects.values_list("event_id", flat=True).get(pk=booking_id)
     # Locks in a fixed order, event then booking, like book_place.
     event = Event.objects.select_for_update().select_related("programme__partnership").get(pk=event_id)
@@ -199,8 +211,24 @@ def mark_attendance(*, session: Session, present_ids: set[int], booking_ids: lis
     return len(bookings)
 
 
+def feedback_refusal(booking: Booking) -> str:
+    """Why the person on this booking may not give feedback (yet), or "" when they may:
+    only once the event has started, and only from people the register shows attended."""
+    if booking.status != Booking.Status.CONFIRMED:
+        return "Only a confirmed place can give feedback."
+    first_starts_at = booking.event.sessions.aggregate(first=Min("starts_at"))["first"]
+    if first_starts_at is None or first_starts_at > timezone.now():
+        return "Feedback opens once the event has started."
+    if not booking.attendances.filter(present=True).exists():
+        return "Feedback is for people the register shows attended. If yours is wrong, ask the organiser."
+    return ""
+
+
 @transaction.atomic
 def give_feedback(*, booking: Booking, rating: int, comments: str, given_by) -> Feedback:
+    refusal = feedback_refusal(booking)
+    if refusal:
+        raise BookingError(refusal)
     feedback, _ = Feedback.objects.update_or_create(
         booking=booking, defaults={"rating": rating, "comments": comments, "submitted_at": timezone.now()}
     )
@@ -222,12 +250,21 @@ def answer_follow_up(*, follow_up: ImpactFollowUp, what_changed: str) -> ImpactF
     return follow_up
 
 
+def has_attended_every_session(booking: Booking) -> bool:
+    """The register is kept per session: a certificate needs a present mark at each one."""
+    sessions = set(booking.event.sessions.values_list("pk", flat=True))
+    present = set(booking.attendances.filter(present=True).values_list("session_id", flat=True))
+    return bool(sessions) and sessions <= present
+
+
 @transaction.atomic
 def request_document(
     *, kind: str, requested_by, session: Session | None = None, booking: Booking | None = None
 ) -> Document:
     from .tasks import render_document
 
+    if kind == Document.Kind.CERTIFICATE and not has_attended_every_session(booking):
+        raise BookingError("A certificate is available once the register shows attendance at every session.")
     document = Document.objects.create(kind=kind, session=session, booking=booking, requested_by=requested_by)
     event = session.event if session else booking.event
     record(actor=requested_by, verb=f"cpd.{kind}.requested", target=document, partnership=event.programme.partnership)

@@ -101,6 +101,7 @@ def build_events(programme, coordinator, schools, terms) -> dict:
         per_school_cap=2,
         cost_per_place=Decimal("40.00"),
         roles=["leaders", "headteachers"],
+        staff_may_book=False,  # the headteacher names the school's safeguarding lead
     )
     e["senco"] = _event(
         programme,
@@ -213,6 +214,7 @@ def build_events(programme, coordinator, schools, terms) -> dict:
         per_school_cap=1,
         cost_per_place=Decimal("150.00"),
         roles=["leaders"],
+        staff_may_book=False,  # one place a school: the headteacher nominates
         description="Four afternoons for middle leaders thinking about senior leadership.",
     )
     ta_day = _weekday(spring + timedelta(weeks=1), 1)

@@ -122,7 +122,11 @@ class Event(models.Model):
     )
     payer = models.CharField(max_length=20, choices=Payer.choices, default=Payer.BOOKING_SCHOOL)
     is_booking_open = models.BooleanField("booking open", default=True)
-    staff_may_book = models.BooleanField("staff may book their own place", default=False)
+    staff_may_book = models.BooleanField(
+        "staff may book their own place",
+        default=True,
+        help_text="Untick when headteachers choose who goes; staff then cannot book or cancel their own place.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

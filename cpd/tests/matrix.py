@@ -1,5 +1,7 @@
 """Permission matrix rows for every CPD URL."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from partnership.tests.matrix import Case, members_read, only, statuses
@@ -95,7 +97,12 @@ def _attended_booking(world):
     from cpd.models import Attendance
 
     booking = _booking(world, person=_staff_person(world))
-    Attendance.objects.create(booking=booking, session=booking.event.sessions.first(), present=True)
+    # A register is kept once the session has begun: this one started an hour ago.
+    session = booking.event.sessions.first()
+    session.starts_at = timezone.now() - timedelta(hours=1)
+    session.ends_at = session.starts_at + timedelta(hours=2)
+    session.save(update_fields=["starts_at", "ends_at"])
+    Attendance.objects.create(booking=booking, session=session, present=True)
     return booking
 
 

@@ -1,13 +1,17 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from cpd.models import Booking, Charge
 from cpd.services import BookingError, book_place, cancel_booking
 from partnership.models import AuditEntry
 from schools.tests.factories import PersonFactory
+
+from .factories import SessionFactory
 
 
 def test_places_are_confirmed_until_the_event_is_full_then_people_wait(world, cpd):
@@ -97,6 +101,56 @@ def test_leaving_the_waiting_list_promotes_nobody(world, cpd):
     assert promoted == []
     other.refresh_from_db()
     assert other.status == "waitlisted"
+
+
+def _full_event_with_one_waiting(world, cpd):
+    cpd.event.capacity = 1
+    cpd.event.save()
+    leaving = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    waiting = book_place(event_id=cpd.event.pk, person=cpd.other_person, booked_by=world.user("coordinator"))
+    return leaving, waiting
+
+
+def _move_sessions(cpd, *starts):
+    cpd.session.delete()
+    for starts_at in starts:
+        SessionFactory(event=cpd.event, starts_at=starts_at)
+
+
+@pytest.mark.parametrize("change", ["booking closed", "last session started", "last session ended"])
+def test_a_place_freed_after_booking_closes_or_the_event_took_place_goes_to_nobody(
+    world, cpd, client, change, django_capture_on_commit_callbacks
+):
+    leaving, waiting = _full_event_with_one_waiting(world, cpd)
+    now = timezone.now()
+    if change == "booking closed":
+        cpd.event.is_booking_open = False
+        cpd.event.save()
+    elif change == "last session started":
+        _move_sessions(cpd, now - timedelta(days=7), now - timedelta(minutes=5))
+    else:
+        _move_sessions(cpd, now - timedelta(days=2))
+    client.force_login(world.user("head"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cpd:cancel", args=[leaving.pk]), follow=True)
+    page = response.content.decode()
+    assert "Booking for Tom Reeves cancelled." in page and "now has the place" not in page
+    leaving.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (leaving.status, waiting.status) == ("cancelled", "waitlisted")
+    assert not Charge.objects.live().exists()  # the leaver's charge is voided; the waiting school's never made
+    assert not Charge.objects.filter(booking=waiting).exists()
+    assert mail.outbox == []
+    assert not AuditEntry.objects.filter(verb="cpd.booking.promoted").exists()
+
+
+def test_a_place_freed_between_the_sessions_of_a_course_still_goes_to_the_waiting_list(world, cpd):
+    leaving, waiting = _full_event_with_one_waiting(world, cpd)
+    now = timezone.now()
+    _move_sessions(cpd, now - timedelta(days=7), now + timedelta(days=7))
+    _, promoted = cancel_booking(booking_id=leaving.pk, cancelled_by=world.user("head"))
+    assert promoted == [waiting]
+    assert Charge.objects.live().get().booking == waiting
 
 
 def test_raising_the_capacity_gives_waiting_people_their_places(world, cpd, client):

@@ -1,16 +1,18 @@
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from cpd.models import Attendance, Booking, Charge, Document, Event, Feedback, ImpactFollowUp
-from cpd.services import book_place, mark_attendance
+from cpd.services import BookingError, book_place, give_feedback, mark_attendance
 from cpd.tasks import send_impact_follow_ups
-from partnership.models import Term
+from partnership.models import AuditEntry, Term
 from schools.tests.factories import PersonFactory
 
 from .factories import EventFactory, SessionFactory, london
@@ -184,6 +186,32 @@ def test_coordinators_create_events_with_an_audience(world, cpd, client):
     assert not Event.objects.filter(title="x").exists()
 
 
+def test_new_events_let_staff_book_their_own_place_unless_the_organiser_unticks_it(world, cpd, client):
+    client.force_login(world.user("coordinator"))
+    form = client.get(reverse("cpd:event_create", args=["winsford"])).content.decode()
+    assert re.search(r'<input type="checkbox" name="staff_may_book"[^>]* checked', form)
+    fields = {"kind": "course", "title": "Phonics", "capacity": "10", "cost_per_place": "0", "payer": "school"}
+    client.post(reverse("cpd:event_create", args=["winsford"]), {**fields, "staff_may_book": "on"})
+    client.post(reverse("cpd:event_create", args=["winsford"]), {**fields, "title": "DSL refresher"})
+    assert Event.objects.get(title="Phonics").staff_may_book is True
+    assert Event.objects.get(title="DSL refresher").staff_may_book is False  # an unticked box is sent as nothing
+    client.post(reverse("cpd:event_edit", args=[cpd.event.pk]), {**fields, "title": cpd.event.title})
+    cpd.event.refresh_from_db()
+    assert cpd.event.staff_may_book is False
+
+
+def test_staff_book_and_cancel_their_own_place_on_an_event_left_as_it_was_made(world, cpd, client):
+    event = EventFactory(programme=cpd.programme, title="Oracy")
+    SessionFactory(event=event)
+    client.force_login(world.user("staff"))
+    client.post(reverse("cpd:book", args=[event.pk]), {"person": cpd.staff_person.pk})
+    booking = Booking.objects.get(event=event, person=cpd.staff_person)
+    assert booking.status == "confirmed"
+    assert client.post(reverse("cpd:cancel", args=[booking.pk])).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+
+
 def test_the_attendee_csv_lists_people_status_attendance_and_charge(world, cpd, client):
     booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
     mark_attendance(
@@ -246,8 +274,39 @@ def test_no_certificate_without_attendance(world, cpd, client):
     assert not Document.objects.exists()
 
 
+def test_a_certificate_for_a_course_of_several_sessions_needs_attendance_at_every_one(world, cpd, client):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    second = SessionFactory(event=cpd.event, starts_at=cpd.session.starts_at + timedelta(weeks=2))
+    third = SessionFactory(event=cpd.event, starts_at=cpd.session.starts_at + timedelta(weeks=4))
+    mark_attendance(session=cpd.session, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    mark_attendance(session=second, present_ids=set(), booking_ids=[booking.pk], marked_by=None)  # absent
+    client.force_login(world.user("staff"))
+    my_bookings = reverse("cpd:my_bookings", args=["winsford"])
+    url = reverse("cpd:certificate", args=[booking.pk])
+    assert url not in client.get(my_bookings).content.decode()
+    response = client.post(url, follow=True)
+    assert "once the register shows attendance at every session" in response.content.decode()
+    assert not Document.objects.exists()
+    mark_attendance(session=second, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    client.post(url)
+    assert not Document.objects.exists()  # the third session is not marked yet
+    mark_attendance(session=third, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
+    assert url in client.get(my_bookings).content.decode()
+    response = client.post(url, follow=True)
+    assert "The certificate is being made" in response.content.decode()
+    assert Document.objects.get().booking == booking
+
+
+def _start_the_session(cpd, ago=timedelta(hours=1)):
+    cpd.session.starts_at = timezone.now() - ago
+    cpd.session.ends_at = cpd.session.starts_at + timedelta(hours=2)
+    cpd.session.save()
+
+
 def test_attendees_give_feedback_which_is_summarised_for_the_organiser(world, cpd, client):
     booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    _start_the_session(cpd)
+    mark_attendance(session=cpd.session, present_ids={booking.pk}, booking_ids=[booking.pk], marked_by=None)
     client.force_login(world.user("staff"))
     url = reverse("cpd:feedback", args=[booking.pk])
     assert (
@@ -260,6 +319,46 @@ def test_attendees_give_feedback_which_is_summarised_for_the_organiser(world, cp
     client.force_login(world.user("coordinator"))
     page = client.get(cpd.event.get_absolute_url()).content.decode()
     assert "Average rating 4.5 out of 5 from 2 responses" in page and "Practical and well paced." in page
+
+
+@pytest.mark.parametrize(
+    "when, present, refusal",
+    [
+        ("before the event", None, "Feedback opens once the event has started."),
+        ("after the event", None, "Feedback is for people the register shows attended."),
+        ("after the event", False, "Feedback is for people the register shows attended."),
+    ],
+)
+def test_feedback_is_refused_before_the_event_and_from_people_the_register_does_not_show_attended(
+    world, cpd, client, when, present, refusal
+):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    if when == "after the event":
+        _start_the_session(cpd, ago=timedelta(days=1))
+    if present is not None:
+        Attendance.objects.create(booking=booking, session=cpd.session, present=present)
+    client.force_login(world.user("staff"))
+    url = reverse("cpd:feedback", args=[booking.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and refusal in page.content.decode()
+    assert 'name="rating"' not in page.content.decode()  # nothing to fill in that would be refused
+    response = client.post(url, {"rating": "4", "comments": "Sent anyway."})
+    assert response.status_code == 200 and refusal in response.content.decode()
+    assert not Feedback.objects.exists()
+    assert not AuditEntry.objects.filter(verb="cpd.feedback.given").exists()
+    with pytest.raises(BookingError, match=refusal.split(".")[0]):
+        give_feedback(booking=booking, rating=4, comments="", given_by=world.user("staff"))
+    assert not Feedback.objects.exists()
+
+
+def test_the_feedback_link_appears_once_the_event_has_started_for_those_who_attended(world, cpd, client):
+    booking = book_place(event_id=cpd.event.pk, person=cpd.staff_person, booked_by=world.user("head"))
+    Attendance.objects.create(booking=booking, session=cpd.session, present=True)  # marked early, in error
+    client.force_login(world.user("staff"))
+    url = reverse("cpd:feedback", args=[booking.pk])
+    assert url not in client.get(reverse("cpd:my_bookings", args=["winsford"])).content.decode()
+    _start_the_session(cpd)
+    assert url in client.get(reverse("cpd:my_bookings", args=["winsford"])).content.decode()
 
 
 def test_half_a_term_after_an_event_attendees_are_asked_what_changed_and_answers_roll_up(

@@ -20,6 +20,7 @@ from ..services import (
     answer_follow_up,
     book_place,
     cancel_booking,
+    feedback_refusal,
     give_feedback,
     mark_attendance,
     request_document,
@@ -136,10 +137,11 @@ def certificate(request, pk):
     )
     use_partnership(request, booking.event.programme.partnership)
     require(can_get_certificate(request.user, booking))
-    if not booking.attendances.filter(present=True).exists():
-        messages.error(request, "A certificate is available once the register shows attendance.")
-    else:
+    try:
         request_document(kind=Document.Kind.CERTIFICATE, booking=booking, requested_by=request.user)
+    except BookingError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, "The certificate is being made; it appears in your bookings when ready.")
     return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else booking.event)
 
@@ -182,14 +184,20 @@ def feedback(request, pk):
     existing = Feedback.objects.filter(booking=booking).first()
     initial = {"rating": existing.rating, "comments": existing.comments} if existing else None
     form = FeedbackForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        give_feedback(booking=booking, given_by=request.user, **form.cleaned_data)
-        messages.success(request, "Thank you for your feedback.")
-        return redirect("cpd:my_bookings", booking.event.programme.partnership.slug)
+    # Said before the form is filled in, not after: the page explains and offers no form.
+    refusal = feedback_refusal(booking)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            give_feedback(booking=booking, given_by=request.user, **form.cleaned_data)
+        except BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you for your feedback.")
+            return redirect("cpd:my_bookings", booking.event.programme.partnership.slug)
     return render(
         request,
         "cpd/feedback_form.html",
-        {"form": form, "booking": booking, "partnership": booking.event.programme.partnership},
+        {"form": form, "refusal": refusal, "booking": booking, "partnership": booking.event.programme.partnership},
     )
 
 

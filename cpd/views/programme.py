@@ -236,10 +236,16 @@ def my_bookings(request, partnership_slug):
             )
             .annotate(
                 first_starts_at=Min("event__sessions__starts_at"),
-                attended=Count("attendances", filter=Q(attendances__present=True)),
+                # Distinct: the sessions join would otherwise count each mark once per session.
+                attended=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+                session_count=Count("event__sessions", distinct=True),
             )
             .order_by("-created_at")
         )
+        now = timezone.now()
+        for booking in bookings:
+            booking.may_give_feedback = bool(booking.attended) and booking.first_starts_at <= now
+            booking.attended_every_session = booking.attended == booking.session_count > 0
         from ..models import Placement
 
         placements = list(
