@@ -8,7 +8,7 @@ from django.urls import reverse
 from cpd.models import EventCost
 from cpd.services import book_place
 from funding.models import SpendingEntry
-from funding.tests.factories import FundingYearFactory, build_funding
+from funding.tests.factories import FundingYearFactory, build_funding, make_current
 from partnership.models import AuditEntry
 
 
@@ -62,6 +62,7 @@ def test_a_negative_cost_gets_a_clear_message(world, cpd, client):
 
 def test_the_school_statement_lists_cpd_charges_to_that_school_only(world, cpd, client):
     funding = build_funding(world)
+    make_current(funding.year)  # the places are charged today
     book_place(event_id=cpd.event.pk, person=cpd.colleague, booked_by=world.user("head"))
     book_place(event_id=cpd.event.pk, person=cpd.other_person, booked_by=world.user("coordinator"))
     client.force_login(world.user("head"))

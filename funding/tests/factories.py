@@ -88,3 +88,14 @@ def build_funding(world) -> Funding:
         grant=grant,
         entry=entry,
     )
+
+
+def make_current(year) -> None:
+    """Moves a funding year's dates to the financial year (April to March) holding today, for
+    tests of what is shown "now" (dashboards, charges dated today), whatever today is."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    first = today.year if today.month >= 4 else today.year - 1
+    year.start, year.end = date(first, 4, 1), date(first + 1, 3, 31)
+    year.save(update_fields=["start", "end"])

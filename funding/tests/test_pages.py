@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from conftest import sign_in_browser
 from funding.models import BudgetLine, ContributionRound, Formula, FormulaWeighting, FundingYear, Grant, SpendingEntry
+from funding.tests.factories import make_current
 from partnership.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_dashboard_shows_a_headteacher_their_own_schools_outstanding_contribution(world, funding, client):
+    make_current(funding.year)  # the dashboard shows the year holding today
     client.force_login(world.user("head"))
     html = client.get(reverse("partnership_dashboard", args=["winsford"])).content.decode()
     assert f"Outstanding: £{funding.contribution.amount:,.2f}" in html
