@@ -50,6 +50,9 @@ class PartnershipConfig(AppConfig):
         )
         # Messages the broker refused while it was down (e-mails included), sent again.
         register_periodic_task("send-unsent-tasks", "partnership.tasks.send_unsent_tasks", 60.0)
+        register_periodic_task(
+            "clear-expired-sessions", "partnership.tasks.clear_expired_sessions", crontab(hour=3, minute=30)
+        )
 
         # The core's main pages, measured by `make bench` (apps register theirs the same way).
         register_bench_page(BenchPage("dashboard", "partnership_dashboard", order=0))

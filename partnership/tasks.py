@@ -32,6 +32,14 @@ def send_unsent_tasks() -> int:
 
 
 @shared_task
+def clear_expired_sessions() -> None:
+    """Nightly: sessions past their expiry are deleted (Django leaves them in the table)."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task
 def ping(value: int) -> int:
     """A trivial task used to check that a worker is reachable."""
     return value + 1

@@ -163,3 +163,19 @@ def test_a_worker_process_warms_pdf_rendering_up_when_it_starts_and_a_failure_ne
     monkeypatch.setattr(pdf, "render_pdf", broken)
     celery.warm_up_pdf_rendering()  # logged, not raised
     assert "PDF warm-up failed" in caplog.text
+
+
+def test_expired_sessions_are_cleared_every_night(db):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from partnership.tasks import clear_expired_sessions
+
+    Session.objects.create(session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=timezone.now() + timedelta(days=1))
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
+    assert entry["task"] == "partnership.tasks.clear_expired_sessions"
