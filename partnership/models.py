@@ -150,11 +150,14 @@ class Term(models.Model):
     def current_for(cls, partnership, day: date | None = None):
         """The term that contains `day`, or else the next one to start, or the last one."""
         day = day or timezone.localdate()
-        terms = cls.objects.for_partnership(partnership)
-        # A partnership's own dates win over its LA's.
-        for term in terms.containing(day).order_by("partnership_id"):
-            return term
-        return terms.filter(start__gt=day).order_by("start").first() or terms.order_by("-start").first()
+        # One query whatever the day (in term or in a holiday): a partnership has a few
+        # terms a year, so they are all read and the choice is made here.
+        terms = list(cls.objects.for_partnership(partnership).order_by("start", "pk"))
+        containing = [term for term in terms if term.start <= day <= term.end]
+        if containing:  # a partnership's own dates win over its LA's
+            return min(containing, key=lambda term: term.partnership_id is None)
+        upcoming = [term for term in terms if term.start > day]
+        return upcoming[0] if upcoming else (terms[-1] if terms else None)
 
 
 class Role(models.TextChoices):

@@ -13,7 +13,6 @@ from improvement import services
 from improvement.models import SurveyRecipient
 from improvement.report import improvement_section
 from improvement.views._common import academic_year_of
-from partnership.models import Term
 from schools.tests.factories import MembershipFactory, SchoolFactory
 
 
@@ -112,7 +111,7 @@ def test_the_round_page_with_suggested_triads_keeps_its_query_count(client, worl
 
 
 def test_the_report_section_keeps_its_query_count(world, improvement):
-    term = Term.current_for(world.partnership)
+    term = world.term_holding_today()
     with CaptureQueriesContext(connection) as context:
         improvement_section(world.partnership, term)
     before = len(context)

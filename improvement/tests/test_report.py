@@ -25,7 +25,7 @@ def test_a_term_without_activity_says_so_in_a_plain_sentence(world):
 
 def test_the_section_reports_priorities_support_peer_reviews_and_survey_results(world, improvement):
     today = timezone.localdate()
-    term = Term.current_for(world.partnership)
+    term = world.term_holding_today()
     services.record_priority_update(
         priority=improvement.priority, reviewed_on=today, rag="amber", commentary="Half way", actor=None
     )
