@@ -1,6 +1,8 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from cpd.models import Feedback
 from cpd.report import cpd_csv, cpd_section
@@ -13,8 +15,16 @@ from .factories import EventFactory, SessionFactory, london
 
 
 def _term(world):
-    # The summer term: the fixture's own event meets in a fortnight, in an earlier term.
-    return Term.objects.for_partnership(world.partnership).order_by("-start").first()
+    # A term of the partnership's own, two years on: the fixture's own event (in a fortnight)
+    # is never in it, whatever today's date.
+    start = timezone.localdate() + timedelta(days=730)
+    term, _ = Term.objects.get_or_create(
+        partnership=world.partnership,
+        season=Term.Season.SUMMER,
+        academic_year=start.year + 10,
+        defaults={"start": start, "end": start + timedelta(days=90)},
+    )
+    return term
 
 
 def _event_in_term(world, cpd, title="Phonics refresher"):
