@@ -1,7 +1,7 @@
 """Django's Redis cache, except that Redis being unreachable never fails a request.
 
-The cache holds nothing that is not also somewhere else (sessions are written through to
-the database, dashboard panels and list summaries are recomputed), so while Redis is down
+The cache holds nothing that is not also somewhere else (sessions live in the database;
+dashboard panels and list summaries are recomputed), so while Redis is down
 a read is a miss and a write is skipped, with a warning in the log: pages keep working,
 only slower. (django-redis calls this IGNORE_EXCEPTIONS.) `incr` and `decr` raise
 ValueError, as they do for a missing key, so callers fall back to `set`. `add` reports

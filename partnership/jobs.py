@@ -4,8 +4,9 @@
 If the broker (Redis) refuses, the refusal is logged, the message is kept in the database
 (`UnsentTask`: `send_unsent_tasks` sends it again within a minute of the broker's return,
 e-mails included) and, when given, `on_refused(*args)` is called to mark the job's row; a
-row-backed job is also sent again by its app's sweep (`requeue_stale`) if it stays QUEUED. Jobs are idempotent, so a second message is
-harmless. The returned `Dispatch` tells the view what happened, once the commit is done.
+row-backed job is also sent again by its app's sweep (`requeue_stale`) if it stays QUEUED.
+Jobs are idempotent, so a second message is harmless. The returned `Dispatch` tells the
+view what happened, once the commit is done.
 """
 
 import logging

@@ -25,6 +25,10 @@ def _grant(la_grant: LocalAuthorityGrant, partnership_id: int) -> None:
 def la_grant_saved(sender, instance: LocalAuthorityGrant, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:
         return
+    # Changed to another officer or authority (in the admin): what it gave before goes.
+    RoleGrant.objects.filter(via=instance).exclude(
+        user_id=instance.user_id, partnership__local_authority_id=instance.local_authority_id
+    ).delete()
     for partnership_id in Partnership.objects.filter(local_authority_id=instance.local_authority_id).values_list(
         "pk", flat=True
     ):

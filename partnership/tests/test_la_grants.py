@@ -71,3 +71,14 @@ def test_the_la_wide_officer_reads_the_pages_but_cannot_change_anything(world, c
     assert client.get(reverse("partnership_dashboard", args=[slug])).status_code == 200
     assert client.get(reverse("reports:report_list", args=[slug])).status_code == 200
     assert client.post(reverse("term_list", args=[slug]), {"name": "x"}).status_code == 403
+
+
+def test_changing_the_grants_authority_moves_what_it_gives(world):
+    officer = officer_of(world.partnership.local_authority)
+    grant = LocalAuthorityGrant.objects.get(user=officer)
+    east = LocalAuthorityFactory(code="895", name="Cheshire East")
+    crewe = PartnershipFactory(local_authority=east)
+    grant.local_authority = east
+    grant.save()
+
+    assert visible_partnership_ids(officer) == {crewe.pk}
