@@ -9,10 +9,10 @@ from .bookings import (
     sign_in_sheet,
 )
 from .costs import event_cost_remove, event_costs
+from .exports import attendees_csv
 from .feeds import feed, feed_revoke, feeds
 from .inset import allocation, allocation_publish, allocation_status, choices
 from .programme import (
-    attendees_csv,
     event_create,
     event_detail,
     event_edit,

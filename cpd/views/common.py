@@ -1,11 +1,14 @@
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from partnership.current import use_partnership
 from partnership.demo import academic_year_of
 from partnership.models import Role
-from partnership.permissions import has_role, school_ids_for
+from partnership.permissions import has_role, require, school_ids_for
 from schools.models import Person, School
 
-from ..models import Programme
+from ..models import Event, Programme
+from ..permissions import can_organise
 
 
 def current_programme(partnership, year: int | None = None):
@@ -40,3 +43,11 @@ def bookable_people(user, event):
     if event.staff_may_book:
         return people.filter(user=user)
     return people.none()
+
+
+def organised_event(request, pk):
+    """The event, for its organisers only (404 for outsiders, 403 for other members)."""
+    event = get_object_or_404(Event.objects.for_user(request.user).select_related("programme__partnership"), pk=pk)
+    use_partnership(request, event.programme.partnership)
+    require(can_organise(request.user, event.programme.partnership))
+    return event

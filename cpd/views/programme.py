@@ -1,12 +1,9 @@
 """The programme, events, organiser and school pages."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -17,11 +14,11 @@ from partnership.permissions import has_role, require, school_ids_for
 from schools.models import School
 
 from ..forms import EventForm, ProgrammeFilterForm, ProgrammeForm, SessionForm
-from ..models import Attendance, Booking, Charge, Document, Event, Feedback, ImpactFollowUp, Session
+from ..models import Booking, Charge, Document, Event, Feedback, ImpactFollowUp, Session
 from ..permissions import can_book_for_others, can_organise, can_see_impact, can_see_school_bookings
 from ..scheduling import warnings_for_session, warnings_for_sessions
 from ..services import add_session, save_event
-from .common import bookable_people, current_programme, own_person
+from .common import bookable_people, current_programme, organised_event, own_person
 
 
 def _filtered_events(partnership, programme, form):
@@ -143,16 +140,9 @@ def event_create(request, partnership_slug):
     return render(request, "cpd/event_form.html", {"form": form, "partnership": partnership, "programme": chosen})
 
 
-def _organised_event(request, pk):
-    event = get_object_or_404(Event.objects.for_user(request.user).select_related("programme__partnership"), pk=pk)
-    use_partnership(request, event.programme.partnership)
-    require(can_organise(request.user, event.programme.partnership))
-    return event
-
-
 @login_required
 def event_edit(request, pk):
-    event = _organised_event(request, pk)
+    event = organised_event(request, pk)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         event, promoted = save_event(form=form, saved_by=request.user)
@@ -167,7 +157,7 @@ def event_edit(request, pk):
 
 @login_required
 def session_add(request, pk):
-    event = _organised_event(request, pk)
+    event = organised_event(request, pk)
     partnership = event.programme.partnership
     form = SessionForm(request.POST or None, schools=School.objects.in_partnership(partnership))
     if request.method == "POST" and form.is_valid():
@@ -286,96 +276,6 @@ def school_bookings(request, partnership_slug, school_pk):
             "can_book": can_book_for_others(request.user, partnership),
         },
     )
-
-
-def _placements_csv(event):
-    """For a whole-town INSET: everyone's workshop from the latest allocation run."""
-    run = event.allocation_runs.filter(status="done").first()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="timetable-{event.pk}.csv"'
-    writerow = _safe_writerow(csv.writer(response))
-    writerow(["First name", "Last name", "E-mail", "School", "Workshop", "Room", "Host school", "Choice number"])
-    if run is None:
-        return response
-    placements = run.placements.select_related("person__school", "workshop__host_school").order_by(
-        "person__school__name", "person__last_name", "person__first_name"
-    )
-    for placement in placements:
-        person, workshop = placement.person, placement.workshop
-        writerow(
-            [
-                person.first_name,
-                person.last_name,
-                person.email,
-                person.school.name if person.school_id else "",
-                workshop.title,
-                workshop.room,
-                workshop.host_school.name if workshop.host_school_id else "",
-                placement.rank or "Not ranked",
-            ]
-        )
-    return response
-
-
-@login_required
-def attendees_csv(request, pk):
-    event = _organised_event(request, pk)
-    if event.is_whole_town_inset:
-        return _placements_csv(event)
-    bookings = (
-        event.bookings.active().select_related("person", "school", "charge").order_by("status", "created_at", "pk")
-    )
-    present = dict(
-        Attendance.objects.filter(booking__event=event, present=True)
-        .values_list("booking_id")
-        .annotate(n=Count("pk"))
-        .values_list("booking_id", "n")
-    )
-    sessions = event.sessions.count()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
-    writerow = _safe_writerow(csv.writer(response))
-    writerow(
-        [
-            "First name",
-            "Last name",
-            "E-mail",
-            "Job role",
-            "School",
-            "Status",
-            "Booked on",
-            "Sessions attended",
-            "Charge (£)",
-        ]
-    )
-    for booking in bookings:
-        charge = getattr(booking, "charge", None)
-        writerow(
-            [
-                booking.person.first_name,
-                booking.person.last_name,
-                booking.person.email,
-                booking.person.job_role,
-                booking.school.name,
-                booking.get_status_display(),
-                timezone.localtime(booking.created_at).strftime("%d/%m/%Y"),
-                f"{present.get(booking.pk, 0)} of {sessions}",
-                f"{charge.amount:.2f}" if charge is not None and charge.voided_at is None else "0.00",
-            ]
-        )
-    return response
-
-
-def _safe_writerow(writer):
-    """Spreadsheets run cells that start with = + - @ as formulas; make them plain text."""
-    write = writer.writerow
-
-    def writerow(row):
-        return write(
-            [f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
-        )
-
-    return writerow
 
 
 @login_required
