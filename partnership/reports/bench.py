@@ -86,8 +86,8 @@ def report_benchmark(schools: int = 300, repeats: int = 2) -> dict:
     alone, alone_cpu = min(run[0] for run in weasyprint_runs), min(run[1] for run in weasyprint_runs)
     return {
         "schools": schools,
-        "total_s": round(total, 2),
-        "weasyprint_only_s": round(alone, 2),
+        "total_s": round(total, 3),
+        "weasyprint_only_s": round(alone, 3),
         "ratio": round(total / alone, 3),
         "total_cpu_s": round(total_cpu, 2),
         "weasyprint_only_cpu_s": round(alone_cpu, 2),
