@@ -27,5 +27,6 @@ def can_edit_person(user, person) -> bool:
         return True
     if person.school is None and person.governing_body_id is not None:
         # A governor known by their governing body alone: any school it governs will do.
-        return any(can_edit_school(user, school) for school in person.governing_body.schools.all())
+        schools = person.governing_body.schools.prefetch_related("partnership_memberships")  # two queries in all
+        return any(can_edit_school(user, school) for school in schools)
     return person.school is not None and can_edit_school(user, person.school)
