@@ -50,7 +50,7 @@ def grants(user) -> list[Grant]:
 
 
 def forget_grants(user) -> None:
-    for name in ("_portal_grants", "_portal_partnerships", "_portal_has_totp"):
+    for name in ("_portal_grants", "_portal_partnerships", "_portal_has_totp", "_portal_la_wide"):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -134,3 +134,27 @@ def can_manage_partnership(user, partnership) -> bool:
 
 def can_invite(user, partnership) -> bool:
     return has_role(user, partnership, Role.COORDINATOR)
+
+
+# Shared records (schools, people, governing bodies) are owned beyond any one partnership:
+# these two answer for the deployment and for a local authority as a whole.
+def is_deployment_admin(user) -> bool:
+    """A deployment administrator: a superuser of this deployment."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def la_wide_authority_ids(user) -> set[int]:
+    """The local authorities the user is an LA-wide officer of (read once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_portal_la_wide", None)
+    if cached is None:
+        from .models import LocalAuthorityGrant
+
+        cached = set(LocalAuthorityGrant.objects.filter(user=user).values_list("local_authority_id", flat=True))
+        user._portal_la_wide = cached
+    return cached
+
+
+def is_la_wide_officer_of(user, local_authority) -> bool:
+    return getattr(local_authority, "pk", local_authority) in la_wide_authority_ids(user)
