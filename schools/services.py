@@ -3,7 +3,7 @@ row each."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
@@ -116,14 +116,19 @@ def remove_expertise(*, expertise: Expertise, actor, partnership=None) -> None:
 
 
 @transaction.atomic
-def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool, dry_run: bool, actor) -> ImportJob:
-    """Keeps the upload in private storage and queues the import."""
+def start_gias_import(*, upload, la_codes: str, skip_bad_rows: bool, dry_run: bool, actor) -> ImportJob:
+    """Keeps the upload in private storage and queues the import. GIAS is national data:
+    only a deployment administrator (every row) or an LA-wide officer (their authority's
+    schools) may import it."""
+    from .permissions import gias_import_scope
     from .tasks import run_gias_import
 
+    scope = gias_import_scope(actor)
+    if scope is not None and not scope:
+        raise PermissionDenied("Only a deployment administrator or an LA-wide officer may import GIAS.")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    stored_name = storages["private"].save(f"gias/{partnership.slug}-{stamp}.csv", upload)
+    stored_name = storages["private"].save(f"gias/{stamp}-{actor.pk}.csv", upload)
     job = ImportJob.objects.create(
-        partnership=partnership,
         uploaded_by=actor,
         original_name=upload.name[:200],
         stored_name=stored_name,
@@ -131,13 +136,14 @@ def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool
         la_codes=la_codes,
         skip_bad_rows=skip_bad_rows,
         dry_run=dry_run,
+        writes_every_la=scope is None,
+        la_scope=" ".join(sorted(scope or ())),
     )
     record(
         actor=actor,
         verb="schools.gias.uploaded",
         target=job,
-        partnership=partnership,
-        data={"file": job.original_name, "size": job.size},
+        data={"file": job.original_name, "size": job.size, "la_scope": job.la_scope or "every local authority"},
     )
     enqueue_on_commit(run_gias_import, job.pk)
     return job
