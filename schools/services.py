@@ -12,7 +12,7 @@ from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
 
 from .listing import registry_changed
-from .models import Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
+from .models import AgreedPupilCount, Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
 
 
 @transaction.atomic
@@ -225,3 +225,45 @@ def link_person_on_invitation(*, invitation, user) -> Person | None:
 
 def on_invitation_accepted(sender, *, invitation, user, **kwargs) -> None:
     link_person_on_invitation(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def record_agreed_pupil_count(
+    *, partnership, school: School, pupils: int, applies_from: date, note: str, actor
+) -> AgreedPupilCount:
+    """The partnership's own pupil figure for a member school, from a date: its formula uses
+    it instead of the census. The national record and other partnerships' figures stay."""
+    if not 1990 <= applies_from.year <= 2100:
+        raise ValidationError("Give a date between 1990 and 2100.")
+    # Lock the school's memberships of this partnership so two coordinators saving at once
+    # cannot both create the same date's figure.
+    memberships = PartnershipMembership.objects.select_for_update().filter(partnership=partnership, school=school)
+    if not list(memberships.values_list("pk", flat=True)):
+        raise ValidationError(f"{school.name} is not a member school of {partnership}.")
+    agreed, created = AgreedPupilCount.objects.update_or_create(
+        partnership=partnership,
+        school=school,
+        applies_from=applies_from,
+        defaults={"pupils": pupils, "note": note.strip(), "recorded_by": actor},
+    )
+    record(
+        actor=actor,
+        verb="schools.agreed_pupil_count.recorded" if created else "schools.agreed_pupil_count.changed",
+        target=agreed,
+        partnership=partnership,
+        data={"school": school.urn, "pupils": pupils, "applies_from": applies_from.isoformat()},
+    )
+    return agreed
+
+
+@transaction.atomic
+def remove_agreed_pupil_count(*, agreed: AgreedPupilCount, actor) -> None:
+    """From then on the formula uses the census figure again (or an earlier agreed one)."""
+    record(
+        actor=actor,
+        verb="schools.agreed_pupil_count.removed",
+        target=agreed,
+        partnership=agreed.partnership,
+        data={"school": agreed.school.urn, "pupils": agreed.pupils, "applies_from": agreed.applies_from.isoformat()},
+    )
+    agreed.delete()
