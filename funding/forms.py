@@ -193,3 +193,31 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
     """Shows a service's refusal on the form, as a non-field error."""
     for message in error.messages:
         form.add_error(None, message)
+
+
+class AgreedPupilCountForm(forms.Form):
+    """The partnership's own pupil figure for one of its schools (schools.AgreedPupilCount)."""
+
+    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
+    pupils = forms.IntegerField(label="Pupils agreed", min_value=0, max_value=100_000)
+    applies_from = forms.DateField(
+        label="Used from",
+        widget=DateInput,
+        help_text="Rounds with a census date on or after this use the figure, until a later one replaces it.",
+    )
+    note = forms.CharField(
+        label="Why, and where it was agreed",
+        max_length=200,
+        required=False,
+        help_text="Shown in each school's working.",
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+    def clean_applies_from(self):
+        day = self.cleaned_data["applies_from"]
+        if not 1990 <= day.year <= 2100:
+            raise ValidationError("Give a date between 1990 and 2100.")
+        return day

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import formulas, grants, rounds, years
+from .views import formulas, grants, pupils, rounds, years
 
 app_name = "funding"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/funding/years/", years.year_list, name="year_list"),
     path("p/<slug:partnership_slug>/funding/formulas/", formulas.formula_list, name="formula_list"),
     path("p/<slug:partnership_slug>/funding/rounds/", rounds.round_list, name="round_list"),
+    path("p/<slug:partnership_slug>/funding/pupil-numbers/", pupils.pupil_numbers, name="pupil_numbers"),
     path("p/<slug:partnership_slug>/funding/grants/", grants.grant_list, name="grant_list"),
     path("p/<slug:partnership_slug>/funding/conditions/", grants.condition_met, name="condition_met"),
     # Pages of one object.
@@ -34,5 +35,6 @@ urlpatterns = [
     path("funding/rounds/<int:pk>/schools/<int:school_pk>/pdf/", rounds.statement_pdf_request, name="statement_pdf"),
     path("funding/statements/<int:pk>/download/", rounds.statement_pdf_download, name="statement_download"),
     path("funding/payments/<int:pk>/reverse/", rounds.payment_reverse, name="payment_reverse"),
+    path("funding/agreed-pupil-numbers/<int:pk>/remove/", pupils.agreed_pupil_count_remove, name="agreed_remove"),
     path("funding/grants/<int:pk>/release/", grants.grant_release, name="grant_release"),
 ]

@@ -8,7 +8,7 @@ from .registry import registry
 def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "current_partnership": None}
+        return {"nav_items": [], "deployment_nav_items": [], "current_partnership": None}
     partnership = current_partnership(request)
     # A page that renders several templates with the request (the dashboard renders one per
     # panel) builds the navigation once, not once per template.
@@ -36,7 +36,13 @@ def _portal_context(request, user, partnership) -> dict:
                 not item.exact and (path.startswith(url) or bool(item.also_under and path.startswith(item.also_under)))
             )
             nav_items.append({"label": item.label, "url": url, "active": active})
+    deployment_nav_items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": request.path.startswith(reverse(item.url_name))}
+        for item in registry.deployment_nav
+        if item.is_visible(user)
+    ]
     return {
+        "deployment_nav_items": deployment_nav_items,
         "current_partnership": partnership,
         "current_roles": sorted(roles_in(user, partnership)) if partnership else [],
         "nav_items": nav_items,

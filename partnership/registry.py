@@ -1,7 +1,8 @@
 """Where apps plug into the core without the core importing them.
 
 Each app registers, from its AppConfig.ready():
-- navigation links (`register_nav`), shown to the roles whose predicate says yes;
+- navigation links (`register_nav`), shown to the roles whose predicate says yes, and
+  links to deployment-wide pages (`register_deployment_nav`);
 - dashboard panels (`register_dashboard_panel`);
 - termly report sections (`register_report_section`);
 - demo data seeders (`register_demo_seeder`), run by `seed_demo` in app order;
@@ -31,6 +32,17 @@ class NavItem:
     # another prefix (for example "/schools/" for school pages reached by id).
     also_under: str = ""
     exact: bool = False
+
+
+@dataclass(frozen=True)
+class DeploymentNavItem:
+    """A link to a page of the deployment as a whole (no partnership in its URL), shown on
+    every page to the people `is_visible(user)` admits: for example GIAS imports."""
+
+    label: str
+    url_name: str  # reversed with no arguments
+    is_visible: Callable[[Any], bool]
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,7 @@ class SchoolChargeSource:
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
+    deployment_nav: list[DeploymentNavItem] = field(default_factory=list)
     dashboard_panels: list[DashboardPanel] = field(default_factory=list)
     report_sections: list[ReportSection] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
@@ -141,6 +154,10 @@ def _add(items: list, item) -> None:
 
 def register_nav(item: NavItem) -> None:
     _add(registry.nav, item)
+
+
+def register_deployment_nav(item: DeploymentNavItem) -> None:
+    _add(registry.deployment_nav, item)
 
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:

@@ -34,7 +34,17 @@ class ExpertiseAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "partnership", "status", "created", "updated", "error_count", "created_at"]
+    list_display = [
+        "original_name",
+        "uploaded_by",
+        "la_scope",
+        "status",
+        "created",
+        "updated",
+        "left_alone",
+        "error_count",
+        "created_at",
+    ]
     list_filter = ["status"]
     readonly_fields = ["errors"]
 

@@ -12,10 +12,12 @@ class SchoolsConfig(AppConfig):
         from partnership.registry import (
             DashboardPanel,
             DemoSeeder,
+            DeploymentNavItem,
             NavItem,
             ReportSection,
             register_dashboard_panel,
             register_demo_seeder,
+            register_deployment_nav,
             register_nav,
             register_periodic_task,
             register_report_section,
@@ -25,6 +27,7 @@ class SchoolsConfig(AppConfig):
 
         from . import dashboard, demo, report, services
         from .models import School
+        from .permissions import shows_gias_imports_link
 
         registry.schools_in = School.objects.in_partnership
         invitation_accepted.connect(services.on_invitation_accepted, dispatch_uid="schools.link_person_on_invitation")
@@ -32,6 +35,9 @@ class SchoolsConfig(AppConfig):
             NavItem(
                 "Schools", "schools:school_list", lambda user, p: has_role(user, p), order=10, also_under="/schools/"
             )
+        )
+        register_deployment_nav(
+            DeploymentNavItem("GIAS imports", "schools:import_list", shows_gias_imports_link, order=10)
         )
         register_nav(NavItem("People", "schools:person_list", lambda user, p: has_role(user, p), order=12))
         register_nav(NavItem("Expertise", "schools:expertise_search", lambda user, p: has_role(user, p), order=14))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import Partnership
-from partnership.permissions import visible_partnership_ids
+from partnership.permissions import is_deployment_admin, visible_partnership_ids
 
 
 class SchoolQuerySet(models.QuerySet):
@@ -345,8 +345,19 @@ class Expertise(models.Model):
         return self.school or self.person
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A deployment administrator sees every import; anyone else only the ones they ran."""
+        if is_deployment_admin(user):
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(uploaded_by=user)
+
+
 class ImportJob(models.Model):
-    """A GIAS extract uploaded by a coordinator and imported by a Celery task."""
+    """A GIAS extract uploaded by a deployment administrator or an LA-wide officer and
+    imported by a Celery task. GIAS is national data: it belongs to no partnership."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -354,7 +365,14 @@ class ImportJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="gias_imports")
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gias_imports",
+        help_text="Set only on imports from before GIAS became a deployment-wide action.",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     original_name = models.CharField(max_length=200)
     stored_name = models.CharField(max_length=300, help_text="The file in private storage.")
@@ -362,18 +380,30 @@ class ImportJob(models.Model):
     la_codes = models.CharField(max_length=200, blank=True, help_text="Only rows of these LA codes, if any.")
     skip_bad_rows = models.BooleanField(default=False)
     dry_run = models.BooleanField(default=False)
+    writes_every_la = models.BooleanField(
+        default=False, help_text="Run by a deployment administrator: rows of every local authority are written."
+    )
+    la_scope = models.CharField(
+        "local authorities it may write",
+        max_length=200,
+        blank=True,
+        help_text="LA codes whose schools an LA-wide officer's import writes; other rows are left alone.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     rows_read = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     pupil_counts = models.PositiveIntegerField(default=0)
+    left_alone = models.PositiveIntegerField(default=0, help_text="Rows for other local authorities, not written.")
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first errors: [row, field, message].")
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -387,3 +417,47 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class AgreedPupilCountQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The figures of the partnerships the user belongs to: never another partnership's."""
+        return self.filter(partnership_id__in=visible_partnership_ids(user))
+
+    def latest_on(self, partnership, day) -> dict[int, "AgreedPupilCount"]:
+        """The partnership's agreed figure in force on `day` for each school that has one,
+        by school id: the latest agreed on or before `day`."""
+        latest = {}
+        for agreed in self.filter(partnership=partnership, applies_from__lte=day).order_by(
+            "school_id", "-applies_from", "-pk"
+        ):
+            latest.setdefault(agreed.school_id, agreed)
+        return latest
+
+
+class AgreedPupilCount(models.Model):
+    """A pupil count a partnership agreed for its own formula (say, leaving out a unit that
+    closed after the census). It belongs to that partnership alone: the national census
+    figures (PupilCount, School.number_of_pupils) and other partnerships' figures stay as
+    they are. It applies from its date until a later one or until it is removed."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agreed_pupil_counts")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="agreed_pupil_counts")
+    pupils = models.PositiveIntegerField()
+    applies_from = models.DateField(help_text="The census date (or any date) from which the partnership uses it.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why, and where it was agreed.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreedPupilCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "school__name", "-applies_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "school", "applies_from"], name="one_agreed_pupil_count_per_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school}: {self.pupils} agreed by {self.partnership} from {self.applies_from}"

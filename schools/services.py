@@ -3,7 +3,7 @@ row each."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +12,7 @@ from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
 
 from .listing import registry_changed
-from .models import Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
+from .models import AgreedPupilCount, Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
 
 
 @transaction.atomic
@@ -116,14 +116,19 @@ def remove_expertise(*, expertise: Expertise, actor, partnership=None) -> None:
 
 
 @transaction.atomic
-def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool, dry_run: bool, actor) -> ImportJob:
-    """Keeps the upload in private storage and queues the import."""
+def start_gias_import(*, upload, la_codes: str, skip_bad_rows: bool, dry_run: bool, actor) -> ImportJob:
+    """Keeps the upload in private storage and queues the import. GIAS is national data:
+    only a deployment administrator (every row) or an LA-wide officer (their authority's
+    schools) may import it."""
+    from .permissions import gias_import_scope
     from .tasks import run_gias_import
 
+    scope = gias_import_scope(actor)
+    if scope is not None and not scope:
+        raise PermissionDenied("Only a deployment administrator or an LA-wide officer may import GIAS.")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    stored_name = storages["private"].save(f"gias/{partnership.slug}-{stamp}.csv", upload)
+    stored_name = storages["private"].save(f"gias/{stamp}-{actor.pk}.csv", upload)
     job = ImportJob.objects.create(
-        partnership=partnership,
         uploaded_by=actor,
         original_name=upload.name[:200],
         stored_name=stored_name,
@@ -131,13 +136,14 @@ def start_gias_import(*, partnership, upload, la_codes: str, skip_bad_rows: bool
         la_codes=la_codes,
         skip_bad_rows=skip_bad_rows,
         dry_run=dry_run,
+        writes_every_la=scope is None,
+        la_scope=" ".join(sorted(scope or ())),
     )
     record(
         actor=actor,
         verb="schools.gias.uploaded",
         target=job,
-        partnership=partnership,
-        data={"file": job.original_name, "size": job.size},
+        data={"file": job.original_name, "size": job.size, "la_scope": job.la_scope or "every local authority"},
     )
     enqueue_on_commit(run_gias_import, job.pk)
     return job
@@ -219,3 +225,45 @@ def link_person_on_invitation(*, invitation, user) -> Person | None:
 
 def on_invitation_accepted(sender, *, invitation, user, **kwargs) -> None:
     link_person_on_invitation(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def record_agreed_pupil_count(
+    *, partnership, school: School, pupils: int, applies_from: date, note: str, actor
+) -> AgreedPupilCount:
+    """The partnership's own pupil figure for a member school, from a date: its formula uses
+    it instead of the census. The national record and other partnerships' figures stay."""
+    if not 1990 <= applies_from.year <= 2100:
+        raise ValidationError("Give a date between 1990 and 2100.")
+    # Lock the school's memberships of this partnership so two coordinators saving at once
+    # cannot both create the same date's figure.
+    memberships = PartnershipMembership.objects.select_for_update().filter(partnership=partnership, school=school)
+    if not list(memberships.values_list("pk", flat=True)):
+        raise ValidationError(f"{school.name} is not a member school of {partnership}.")
+    agreed, created = AgreedPupilCount.objects.update_or_create(
+        partnership=partnership,
+        school=school,
+        applies_from=applies_from,
+        defaults={"pupils": pupils, "note": note.strip(), "recorded_by": actor},
+    )
+    record(
+        actor=actor,
+        verb="schools.agreed_pupil_count.recorded" if created else "schools.agreed_pupil_count.changed",
+        target=agreed,
+        partnership=partnership,
+        data={"school": school.urn, "pupils": pupils, "applies_from": applies_from.isoformat()},
+    )
+    return agreed
+
+
+@transaction.atomic
+def remove_agreed_pupil_count(*, agreed: AgreedPupilCount, actor) -> None:
+    """From then on the formula uses the census figure again (or an earlier agreed one)."""
+    record(
+        actor=actor,
+        verb="schools.agreed_pupil_count.removed",
+        target=agreed,
+        partnership=agreed.partnership,
+        data={"school": agreed.school.urn, "pupils": agreed.pupils, "applies_from": agreed.applies_from.isoformat()},
+    )
+    agreed.delete()

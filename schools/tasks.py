@@ -10,6 +10,7 @@ from partnership.jobs import resend_queued
 
 from .gias import Filters, GiasFileError, import_gias
 from .models import ImportJob
+from .permissions import gias_import_scope
 
 Status = ImportJob.Status
 
@@ -44,8 +45,19 @@ def run_gias_import(self, job_id: int) -> None:
         status=Status.RUNNING, started_at=timezone.now()
     ):
         return
-    job = ImportJob.objects.select_related("partnership", "uploaded_by").get(pk=job_id)
-    filters = Filters(la_codes={code for code in job.la_codes.split() if code})
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    # Who may write what is asked again now, not taken from the upload: an officer who lost
+    # their grant in between writes nothing.
+    scope = gias_import_scope(job.uploaded_by) if job.uploaded_by else frozenset()
+    if scope is not None and not scope:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=Status.FAILED,
+            message="Nothing was imported: the person who uploaded the file may no longer import GIAS.",
+            finished_at=timezone.now(),
+        )
+        return
+    ImportJob.objects.filter(pk=job_id).update(writes_every_la=scope is None, la_scope=" ".join(sorted(scope or ())))
+    filters = Filters(la_codes={code for code in job.la_codes.split() if code}, scope=scope)
     try:
         with storages["private"].open(job.stored_name, "rb") as binary:
             lines = _CountingLines(binary)
@@ -60,7 +72,6 @@ def run_gias_import(self, job_id: int) -> None:
                 dry_run=job.dry_run,
                 source=job.original_name,
                 actor=job.uploaded_by,
-                partnership=job.partnership,
                 progress=progress,
             )
     except GiasFileError as exc:
@@ -79,8 +90,13 @@ def run_gias_import(self, job_id: int) -> None:
         if again:
             raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
         raise
-    refused = result.error_count and not job.skip_bad_rows
-    if refused:
+    refused = (result.error_count and not job.skip_bad_rows) or result.nothing_in_scope(filters)
+    if result.nothing_in_scope(filters):
+        message = (
+            f"Nothing was imported: the file has no schools of your local authority "
+            f"(LA code {', '.join(sorted(scope))}); {result.left_alone_text}."
+        )
+    elif refused:
         message = f"Nothing was imported: {result.bad_rows_text}. Correct them, or choose to skip bad rows."
     elif job.dry_run:
         message = f"Dry run: {result.summary} Nothing was written."
@@ -93,6 +109,7 @@ def run_gias_import(self, job_id: int) -> None:
         updated=result.updated,
         skipped=result.skipped,
         pupil_counts=result.pupil_counts,
+        left_alone=result.left_alone,
         error_count=result.error_count,
         errors=[error.as_list() for error in result.errors],
         message=message[:500],

@@ -8,7 +8,6 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/schools/", schools.school_list, name="school_list"),
     path("p/<slug:partnership_slug>/schools/export.csv", schools.school_export, name="school_export"),
     path("p/<slug:partnership_slug>/schools/add/", schools.school_add, name="school_add"),
-    path("p/<slug:partnership_slug>/schools/imports/", imports.import_list, name="import_list"),
     path("p/<slug:partnership_slug>/expertise/", expertise.expertise_search, name="expertise_search"),
     path("p/<slug:partnership_slug>/people/", people.person_list, name="person_list"),
     path("p/<slug:partnership_slug>/people/add/", people.person_add, name="person_add"),
@@ -23,6 +22,7 @@ urlpatterns = [
     path("schools/people/<int:pk>/expertise/", expertise.person_expertise_add, name="person_expertise_add"),
     path("schools/governing-bodies/<int:pk>/", people.governing_body_detail, name="governing_body_detail"),
     path("schools/governing-bodies/<int:pk>/edit/", people.governing_body_edit, name="governing_body_edit"),
-    path("schools/imports/<int:pk>/", imports.import_detail, name="import_detail"),
-    path("schools/imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("gias/imports/", imports.import_list, name="import_list"),
+    path("gias/imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("gias/imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
 ]

@@ -97,6 +97,11 @@ class Contribution(models.Model):
     pupils = models.PositiveIntegerField()
     pupils_counted_on = models.DateField(null=True, blank=True)
     pupils_source = models.CharField(max_length=200, blank=True)
+    pupils_agreed = models.BooleanField(
+        "pupils agreed by the partnership",
+        default=False,
+        help_text="The partnership's own agreed figure was used instead of the national census.",
+    )
     # The calculation.
     lump_sum = models.DecimalField(**MONEY)
     per_pupil_rate = models.DecimalField(max_digits=20, decimal_places=10)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 from partnership.permissions import is_head_of
-from schools.models import PupilCount, School
+from schools.models import AgreedPupilCount, PupilCount, School
 
 from .. import formula as calc
 from ..balances import pennies
@@ -58,27 +58,48 @@ def is_special_school(school: School) -> bool:
     return "special" in (school.type_of_establishment or "").lower()
 
 
+def _census_figure(school: School, count: PupilCount | None, census_date: date) -> tuple[int, date | None, str] | None:
+    """The national figure: (pupils, counted on, source), or None if there is none yet."""
+    if count is not None:
+        source = f"Pupil count of {count.counted_on:%-d %B %Y}" + (f" ({count.source})" if count.source else "")
+        return count.pupils, count.counted_on, source
+    if school.number_of_pupils is not None and (
+        school.pupils_counted_on is None or school.pupils_counted_on <= census_date
+    ):
+        return school.number_of_pupils, school.pupils_counted_on, "School record (Get Information About Schools)"
+    return None
+
+
+def _agreed_source(agreed: AgreedPupilCount, census: tuple | None) -> str:
+    text = f"Agreed by the partnership from {agreed.applies_from:%-d %B %Y}"
+    if agreed.note:
+        text += f": {agreed.note}"
+    national = f"; national census: {census[0]:,}" if census else "; no national census figure"
+    return text[: 200 - len(national)] + national
+
+
 def gather_inputs(*, partnership, census_date: date, members_on: date) -> list[tuple[School, calc.SchoolInput, dict]]:
-    """The member schools on `members_on` with their pupils at the census: the latest
-    PupilCount on or before `census_date`; failing that, the school record's own count
-    (from Get Information About Schools), if it was taken on or before the census date."""
+    """The member schools on `members_on` with their pupils at the census date.
+
+    The partnership's own agreed figure comes first: the latest it agreed on or before the
+    census date (AgreedPupilCount, this partnership's alone). Otherwise the national figure:
+    the latest PupilCount on or before `census_date`, failing that the school record's own
+    count (from Get Information About Schools) if it was taken on or before the census date."""
     schools = list(School.objects.in_partnership(partnership, day=members_on).distinct().order_by("name", "urn"))
     counts = {}
     for count in PupilCount.objects.filter(school__in=schools, counted_on__lte=census_date).order_by(
         "school_id", "-counted_on"
     ):
         counts.setdefault(count.school_id, count)
+    agreed_counts = AgreedPupilCount.objects.latest_on(partnership, census_date)
     rows, missing = [], []
     for school in schools:
-        count = counts.get(school.pk)
-        if count is not None:
-            pupils, counted_on = count.pupils, count.counted_on
-            source = f"Pupil count of {count.counted_on:%-d %B %Y}" + (f" ({count.source})" if count.source else "")
-        elif school.number_of_pupils is not None and (
-            school.pupils_counted_on is None or school.pupils_counted_on <= census_date
-        ):
-            pupils, counted_on = school.number_of_pupils, school.pupils_counted_on
-            source = "School record (Get Information About Schools)"
+        census = _census_figure(school, counts.get(school.pk), census_date)
+        agreed = agreed_counts.get(school.pk)
+        if agreed is not None:
+            pupils, counted_on, source = agreed.pupils, agreed.applies_from, _agreed_source(agreed, census)
+        elif census is not None:
+            pupils, counted_on, source = census
         else:
             missing.append(school.name)
             continue
@@ -93,7 +114,7 @@ def gather_inputs(*, partnership, census_date: date, members_on: date) -> list[t
                     phase=school.phase,
                     is_special=is_special_school(school),
                 ),
-                {"counted_on": counted_on, "source": source},
+                {"counted_on": counted_on, "source": source, "agreed": agreed is not None},
             )
         )
     if missing:
@@ -165,6 +186,7 @@ def create_round(
                 pupils=school_input.pupils,
                 pupils_counted_on=pupils["counted_on"],
                 pupils_source=pupils["source"][:200],
+                pupils_agreed=pupils["agreed"],
                 lump_sum=line.lump_sum,
                 per_pupil_rate=line.per_pupil_rate,
                 weight=line.weight,

@@ -98,6 +98,22 @@ def _round_data(world):
     }
 
 
+def _agreed_pupil_count(world):
+    """A figure the partnership agreed: each role tries to remove a fresh one."""
+    import datetime
+
+    from schools.models import AgreedPupilCount
+
+    agreed = AgreedPupilCount.objects.create(
+        partnership=world.partnership, school=world.school, pupils=400, applies_from=datetime.date(2026, 1, 15)
+    )
+    return [agreed.pk]
+
+
+def _agreed_data(world):
+    return {"school": world.school.pk, "pupils": 380, "applies_from": "2026-01-15", "note": "Unit closed"}
+
+
 # A headteacher sees their own school's statement; everyone else without a full view: 404.
 OWN_STATEMENT = statuses(404, anonymous=302, head=200, la_officer=200, coordinator=200)
 
@@ -131,6 +147,16 @@ CASES = [
     ),
     Case("funding:round_list", only(*READERS), args=_slug),
     Case("funding:round_list", only("coordinator", ok=302), args=_slug, method="post", data=_round_data, label="add"),
+    Case("funding:pupil_numbers", only(*READERS), args=_slug),
+    Case(
+        "funding:pupil_numbers",
+        only("coordinator", ok=302),
+        args=_slug,
+        method="post",
+        data=_agreed_data,
+        label="agree",
+    ),
+    Case("funding:agreed_remove", only("coordinator", ok=302), args=_agreed_pupil_count, method="post"),
     Case("funding:grant_list", only(*READERS), args=_slug),
     Case(
         "funding:grant_list",

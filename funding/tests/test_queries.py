@@ -83,6 +83,7 @@ PAGES = [
     ("la_officer", lambda w, f: reverse("funding:formula_list", args=["winsford"])),
     ("coordinator", lambda w, f: reverse("funding:round_list", args=["winsford"])),
     ("coordinator", lambda w, f: reverse("funding:grant_list", args=["winsford"])),
+    ("coordinator", lambda w, f: reverse("funding:pupil_numbers", args=["winsford"])),
     ("coordinator", lambda w, f: reverse("funding:statement", args=[f.round.pk, w.school.pk])),
     ("head", lambda w, f: reverse("partnership_dashboard", args=["winsford"])),
 ]

@@ -12,7 +12,7 @@ from partnership.audit import record
 
 from ..listing import registry_changed
 from ..models import PupilCount, School
-from .reader import Filters, GiasRow, RowError, open_rows
+from .reader import Filters, GiasRow, OtherAuthority, RowError, open_rows
 
 BATCH_SIZE = 5000
 KEEP_ERRORS = 1000  # a broken file can have 50,000 bad rows; the first thousand say enough
@@ -25,6 +25,8 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     pupil_counts: int = 0
+    left_alone: int = 0  # rows for local authorities outside the importer's scope
+    in_scope: int = 0  # rows the importer may write (good or bad), when a scope is set
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
@@ -39,6 +41,17 @@ class ImportResult:
     def bad_rows_text(self) -> str:
         return f"{self.error_count:,} bad row{'s' if self.error_count != 1 else ''}"
 
+    def nothing_in_scope(self, filters: Filters | None) -> bool:
+        """An LA-wide officer's file with none of their authority's schools in it."""
+        return filters is not None and filters.scope is not None and not self.in_scope
+
+    @property
+    def left_alone_text(self) -> str:
+        return (
+            f"{self.left_alone:,} row{'s' if self.left_alone != 1 else ''} for other local authorities "
+            f"{'were' if self.left_alone != 1 else 'was'} left alone"
+        )
+
     @property
     def summary(self) -> str:
         verb = "Would create" if not self.written else "Created"
@@ -50,7 +63,10 @@ class ImportResult:
             text += f" ({self.skipped:,} left out by the filters or blank)"
         if self.error_count:
             text += f"; {self.bad_rows_text}"
-        return text + "."
+        text += "."
+        if self.left_alone:
+            text += f" {self.left_alone_text}."
+        return text
 
 
 class _RollBack(Exception):
@@ -82,6 +98,10 @@ def import_gias(
                 if isinstance(item, int):
                     result.skipped += 1
                     continue
+                if isinstance(item, OtherAuthority):
+                    result.left_alone += 1
+                    continue
+                result.in_scope += 1
                 if isinstance(item, list):
                     result.add_errors(item)
                     continue
@@ -94,13 +114,13 @@ def import_gias(
                 if skip_bad_rows or not result.error_count:
                     batch.append(item)
                 if len(batch) >= batch_size:
-                    _write(batch, fields, source, result)
+                    _write(_leave_other_authorities(batch, filters, result), fields, source, result)
                     batch = []
                     if progress:
                         progress(result.rows_read)
             if batch and (skip_bad_rows or not result.error_count):
-                _write(batch, fields, source, result)
-            if dry_run or (result.error_count and not skip_bad_rows):
+                _write(_leave_other_authorities(batch, filters, result), fields, source, result)
+            if dry_run or (result.error_count and not skip_bad_rows) or result.nothing_in_scope(filters):
                 raise _RollBack
             record(
                 actor=actor,
@@ -111,6 +131,8 @@ def import_gias(
                     "created": result.created,
                     "updated": result.updated,
                     "bad_rows": result.error_count,
+                    "left_alone": result.left_alone,
+                    "scope": None if filters is None or filters.scope is None else sorted(filters.scope),
                 },
             )
             result.written = True
@@ -122,7 +144,27 @@ def import_gias(
     return result
 
 
+def _leave_other_authorities(batch: list[GiasRow], filters: Filters | None, result: ImportResult) -> list[GiasRow]:
+    """Within a scope, a school the register already holds for another local authority is
+    left alone too, whatever LA code the file gives it: an officer cannot take over another
+    authority's school by editing the file."""
+    if filters is None or filters.scope is None or not batch:
+        return batch
+    others = set(
+        School.objects.filter(urn__in=[row.urn for row in batch])
+        .exclude(la_code__in=filters.scope)
+        .values_list("urn", flat=True)
+    )
+    if not others:
+        return batch
+    result.left_alone += len(others)
+    result.in_scope -= len(others)
+    return [row for row in batch if row.urn not in others]
+
+
 def _write(batch: list[GiasRow], fields: list[str], source: str, result: ImportResult) -> None:
+    if not batch:
+        return
     if connection.vendor == "postgresql":
         _write_postgresql(batch, fields, source, result)
     else:

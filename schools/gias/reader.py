@@ -96,6 +96,13 @@ class RowError:
         return f"Row {self.row}, {self.field}: {self.message}"
 
 
+@dataclass(frozen=True)
+class OtherAuthority:
+    """A row for a local authority outside the importer's scope: left alone."""
+
+    row: int
+
+
 @dataclass
 class GiasRow:
     row: int
@@ -109,6 +116,12 @@ class GiasRow:
 class Filters:
     la_codes: set[str] = field(default_factory=set)
     urns: set[int] = field(default_factory=set)
+    # The LA codes the importer may write (an LA-wide officer's own); None: every row (a
+    # deployment administrator). Rows outside it are left alone and counted, not checked.
+    scope: frozenset[str] | None = None
+
+    def in_scope(self, la_code: str) -> bool:
+        return self.scope is None or la_code in self.scope
 
     def keeps(self, la_code: str, urn_text: str) -> bool:
         if self.la_codes and la_code not in self.la_codes:
@@ -229,8 +242,9 @@ def school_fields(positions: dict[str, int]) -> list[str]:
 
 def open_rows(binary: Iterable[bytes], filters: Filters | None = None) -> tuple[list[str], Iterator]:
     """Reads the header; returns the School fields the file sets and an iterator that
-    yields a GiasRow for each good row, a list of RowErrors for each bad one, and the row
-    number of each row left out (by the filters, or blank)."""
+    yields a GiasRow for each good row, a list of RowErrors for each bad one, the row
+    number of each row left out (by the filters, or blank) and an OtherAuthority for each
+    row outside the importer's scope."""
     filters = filters or Filters()
     lines = decoded_lines(binary)
     try:
@@ -244,6 +258,11 @@ def open_rows(binary: Iterable[bytes], filters: Filters | None = None) -> tuple[
     except (csv.Error, UnicodeError) as exc:
         raise GiasFileError(f"The file is not a readable CSV file ({exc}).") from None
     positions = _column_positions(header)
+    if filters.scope is not None and "la_code" not in positions:
+        raise GiasFileError(
+            "The file has no LA (code) column, so its rows cannot be matched to your local authority. "
+            "Nothing was imported."
+        )
     return school_fields(positions), _rows(reader, positions, filters, len(header))
 
 
@@ -271,6 +290,9 @@ def _rows(reader, positions: dict[str, int], filters: Filters, width: int) -> It
         urn_text = cells[urn_at].strip()
         if not filters.keeps(la_code, urn_text):
             yield row_number
+            continue
+        if not filters.in_scope(la_code):
+            yield OtherAuthority(row_number)
             continue
         yield _validate(row_number, cells, positions, text_fields, urn_text)
 

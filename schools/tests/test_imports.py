@@ -11,17 +11,19 @@ from schools.tasks import run_gias_import
 from .test_gias_import import row
 
 
-def upload(client, world, data: bytes, name="edubasealldata20260115.csv", **fields):
-    url = reverse("schools:import_list", args=[world.partnership.slug])
+def upload(client, data: bytes, name="edubasealldata20260115.csv", **fields):
+    url = reverse("schools:import_list")
     return client.post(url, {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **fields})
 
 
-def test_a_coordinator_uploads_an_extract_and_the_job_imports_it(world, sign_in, django_capture_on_commit_callbacks):
-    client = sign_in(world.user("coordinator"))
+def test_a_deployment_administrator_uploads_an_extract_and_the_job_imports_it(
+    deployment_admin, sign_in, django_capture_on_commit_callbacks
+):
+    client = sign_in(deployment_admin)
     data = gias_bytes([row(), row(**{"URN": "111701", "EstablishmentName": "Ysgol Gynradd Élan"})])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, world, data, la_codes="896")
+        response = upload(client, data, la_codes="896")
 
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
@@ -32,26 +34,26 @@ def test_a_coordinator_uploads_an_extract_and_the_job_imports_it(world, sign_in,
 
 
 def test_an_extract_saved_by_excel_as_unicode_text_is_accepted_and_imported(
-    world, sign_in, django_capture_on_commit_callbacks
+    deployment_admin, sign_in, django_capture_on_commit_callbacks
 ):
     from .test_gias_import import HEADER
 
     text = "".join("\t".join(cells) + "\r\n" for cells in [HEADER, row(), row(**{"URN": "111701"})])
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(sign_in(world.user("coordinator")), world, text.encode("utf-16"))
+        response = upload(sign_in(deployment_admin), text.encode("utf-16"))
 
     job = ImportJob.objects.get()
     assert response.status_code == 302 and (job.status, job.created) == ("done", 2), job.message
 
 
 def test_an_extract_with_bad_rows_fails_with_a_row_numbered_report_on_the_page(
-    world, sign_in, django_capture_on_commit_callbacks
+    deployment_admin, sign_in, django_capture_on_commit_callbacks
 ):
-    client = sign_in(world.user("coordinator"))
+    client = sign_in(deployment_admin)
     data = gias_bytes([row(), row(**{"URN": "111701", "NumberOfPupils": "lots"})])
 
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, world, data)
+        upload(client, data)
 
     job = ImportJob.objects.get()
     assert (
@@ -64,9 +66,11 @@ def test_an_extract_with_bad_rows_fails_with_a_row_numbered_report_on_the_page(
     assert "Nothing was imported" in page and "NumberOfPupils" in page and '<th scope="row">3</th>' in page
 
 
-def test_a_file_that_is_not_gias_fails_with_a_clear_message(world, sign_in, django_capture_on_commit_callbacks):
+def test_a_file_that_is_not_gias_fails_with_a_clear_message(
+    deployment_admin, sign_in, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        upload(sign_in(world.user("coordinator")), world, b"Name,Email\nHelen,helen@example.org\n")
+        upload(sign_in(deployment_admin), b"Name,Email\nHelen,helen@example.org\n")
 
     job = ImportJob.objects.get()
     assert job.status == "failed" and "does not look like a GIAS establishment file" in job.message
@@ -80,32 +84,32 @@ def test_a_file_that_is_not_gias_fails_with_a_clear_message(world, sign_in, djan
         ("schools.csv", b"", "The submitted file is empty"),
     ],
 )
-def test_uploads_of_the_wrong_type_are_refused_with_a_clear_message(world, sign_in, name, data, message):
-    response = upload(sign_in(world.user("coordinator")), world, data, name=name)
+def test_uploads_of_the_wrong_type_are_refused_with_a_clear_message(deployment_admin, sign_in, name, data, message):
+    response = upload(sign_in(deployment_admin), data, name=name)
 
     assert response.status_code == 200 and message in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
-def test_an_upload_over_the_size_limit_is_refused(world, sign_in, settings):
+def test_an_upload_over_the_size_limit_is_refused(deployment_admin, sign_in, settings):
     settings.MAX_UPLOAD_BYTES = 1000
 
-    response = upload(sign_in(world.user("coordinator")), world, gias_bytes([row()] * 10))
+    response = upload(sign_in(deployment_admin), gias_bytes([row()] * 10))
 
     assert "the limit is 1000\xa0bytes" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
-def test_bad_la_codes_are_refused(world, sign_in):
-    response = upload(sign_in(world.user("coordinator")), world, gias_bytes([row()]), la_codes="896 Cheshire")
+def test_bad_la_codes_are_refused(deployment_admin, sign_in):
+    response = upload(sign_in(deployment_admin), gias_bytes([row()]), la_codes="896 Cheshire")
 
     assert "Cheshire is not one" in response.content.decode()
 
 
-def test_the_progress_panel_polls_while_the_job_runs_and_stops_when_it_is_done(world, sign_in):
-    job = ImportJob.objects.create(partnership=world.partnership, original_name="big.csv", stored_name="x", size=1000)
+def test_the_progress_panel_polls_while_the_job_runs_and_stops_when_it_is_done(deployment_admin, sign_in):
+    job = ImportJob.objects.create(uploaded_by=deployment_admin, original_name="big.csv", stored_name="x", size=1000)
     ImportJob.objects.filter(pk=job.pk).update(status="running")
-    client = sign_in(world.user("coordinator"))
+    client = sign_in(deployment_admin)
     url = reverse("schools:import_progress", args=[job.pk])
 
     running = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -118,12 +122,12 @@ def test_the_progress_panel_polls_while_the_job_runs_and_stops_when_it_is_done(w
     assert opened.status_code == 302 and opened["Location"] == job.get_absolute_url()
 
 
-def test_a_job_is_run_only_once_even_if_delivered_twice(world):
+def test_a_job_is_run_only_once_even_if_delivered_twice(deployment_admin):
     from django.core.files.base import ContentFile
     from django.core.files.storage import storages
 
     name = storages["private"].save("gias/t.csv", ContentFile(gias_bytes([row()])))
-    job = ImportJob.objects.create(partnership=world.partnership, original_name="t.csv", stored_name=name)
+    job = ImportJob.objects.create(uploaded_by=deployment_admin, original_name="t.csv", stored_name=name)
 
     run_gias_import(job.pk)
     School.objects.filter(urn=111700).delete()
@@ -138,18 +142,16 @@ def test_a_job_is_run_only_once_even_if_delivered_twice(world):
 def test_a_real_celery_worker_runs_the_import_job(celery_worker_real, tmp_path):
     import time
 
-    from conftest import build_world
+    from partnership.tests.factories import UserFactory
     from schools.gias import write_gias_csv
     from schools.services import start_gias_import
 
-    world = build_world()
+    admin = UserFactory(is_superuser=True)
     path = tmp_path / "edubasealldata.csv"
     write_gias_csv(path, 300, start_urn=700000)
     with open(path, "rb") as binary:
         upload = SimpleUploadedFile("edubasealldata.csv", binary.read(), content_type="text/csv")
-    job = start_gias_import(
-        partnership=world.partnership, upload=upload, la_codes="", skip_bad_rows=False, dry_run=False, actor=None
-    )
+    job = start_gias_import(upload=upload, la_codes="", skip_bad_rows=False, dry_run=False, actor=admin)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -160,15 +162,15 @@ def test_a_real_celery_worker_runs_the_import_job(celery_worker_real, tmp_path):
     assert job.created == 300 and School.objects.filter(urn__gte=700000).count() == 300
 
 
-def test_a_job_left_running_by_a_dead_worker_is_marked_failed(world):
+def test_a_job_left_running_by_a_dead_worker_is_marked_failed(db):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from schools.tasks import fail_stale_gias_imports
 
-    stale = ImportJob.objects.create(partnership=world.partnership, original_name="a.csv", stored_name="a")
-    fresh = ImportJob.objects.create(partnership=world.partnership, original_name="b.csv", stored_name="b")
+    stale = ImportJob.objects.create(original_name="a.csv", stored_name="a")
+    fresh = ImportJob.objects.create(original_name="b.csv", stored_name="b")
     ImportJob.objects.filter(pk=stale.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1))
     ImportJob.objects.filter(pk=fresh.pk).update(status="running", started_at=timezone.now())
 
@@ -179,7 +181,7 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed(world):
 
 
 def test_a_job_whose_message_the_broker_refused_is_sent_again_by_the_sweep(
-    world, monkeypatch, django_capture_on_commit_callbacks
+    db, monkeypatch, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
@@ -189,8 +191,8 @@ def test_a_job_whose_message_the_broker_refused_is_sent_again_by_the_sweep(
 
     sent = []
     monkeypatch.setattr(tasks.run_gias_import, "delay", lambda pk: sent.append(pk))
-    lost = ImportJob.objects.create(partnership=world.partnership, original_name="a.csv", stored_name="a")
-    ImportJob.objects.create(partnership=world.partnership, original_name="b.csv", stored_name="b")  # just queued
+    lost = ImportJob.objects.create(original_name="a.csv", stored_name="a")
+    ImportJob.objects.create(original_name="b.csv", stored_name="b")  # just queued
     ImportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     with django_capture_on_commit_callbacks(execute=True):
