@@ -23,3 +23,20 @@ def schools_panel(request, partnership):
         "total_pupils": (rows[0]["all_pupils"] or 0) if rows else 0,
         "school_count": rows[0]["all_schools"] if rows else 0,
     }
+
+
+def join_requests_panel(request, partnership):
+    """Requests waiting for the user's decision, and this partnership's open proposals; hidden
+    when there are none."""
+    from .models import JoinRequest
+    from .permissions import can_manage_schools
+
+    to_decide = JoinRequest.objects.for_decider(request.user).pending().count()
+    proposed = (
+        JoinRequest.objects.pending().filter(partnership=partnership).count()
+        if can_manage_schools(request.user, partnership)
+        else 0
+    )
+    if not (to_decide or proposed):
+        return None
+    return {"to_decide": to_decide, "proposed": proposed}
