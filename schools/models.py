@@ -416,14 +416,14 @@ class JoinRequestQuerySet(models.QuerySet):
         head with an account, for the schools of their local authority (LA-wide officers) or
         for every school (deployment administrators)."""
         from partnership.models import LocalAuthority, Role, RoleGrant
-        from partnership.permissions import is_deployment_admin, la_wide_authority_ids, school_ids_for
+        from partnership.permissions import is_deployment_admin, school_ids_for
 
         led = Q(school_id__in=school_ids_for(user))
         if is_deployment_admin(user):
             fallback = Q()
-        else:
-            codes = LocalAuthority.objects.filter(pk__in=la_wide_authority_ids(user)).values("code")
-            fallback = Q(school__la_code__in=codes) if la_wide_authority_ids(user) else Q(pk__in=[])
+        else:  # one query in all: the officer's authorities are a subquery
+            codes = LocalAuthority.objects.filter(officer_grants__user=user.pk).values("code")
+            fallback = Q(school__la_code__in=codes)
         heads = RoleGrant.objects.filter(school=OuterRef("school"), role=Role.HEADTEACHER, user__is_active=True)
         return self.filter(led | (fallback & ~models.Exists(heads)))
 
