@@ -43,6 +43,12 @@ def changed(sender, instance=None, **kwargs) -> None:
     transaction.on_commit(lambda: _bump(key))
 
 
+def changed_everywhere(sender=None, **kwargs) -> None:
+    """For a write that concerns people of other partnerships too: every dashboard is refreshed."""
+    if getattr(settings, "DASHBOARD_CACHE_SECONDS", 0):
+        transaction.on_commit(lambda: _bump(GLOBAL_KEY))
+
+
 def connect() -> None:
     post_save.connect(changed, dispatch_uid="dashboard_cache_save")
     post_delete.connect(changed, dispatch_uid="dashboard_cache_delete")

@@ -8,6 +8,8 @@ class SchoolsConfig(AppConfig):
     def ready(self):
         from datetime import timedelta
 
+        from django.db.models.signals import post_save
+
         from partnership.permissions import has_role
         from partnership.registry import (
             DashboardPanel,
@@ -50,6 +52,23 @@ class SchoolsConfig(AppConfig):
                 order=10,
                 width="col-lg-7",
             )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "join_requests",
+                "Requests to join",
+                "schools/panels/join_requests.html",
+                dashboard.join_requests_panel,
+                order=5,
+                width="col-lg-5",
+            )
+        )
+        # A proposal concerns the school's deciders in other partnerships too: their cached
+        # dashboards are refreshed as well as the proposing partnership's.
+        from partnership.dashboard_cache import changed_everywhere
+
+        post_save.connect(
+            changed_everywhere, sender="schools.JoinRequest", dispatch_uid="schools.join_request_dashboards"
         )
         register_report_section(
             ReportSection(

@@ -70,11 +70,8 @@ class SchoolContactsForm(forms.ModelForm):
         fields = ["head_name", "telephone", "email", "website", "street", "locality", "town", "postcode"]
 
 
-class AddSchoolForm(forms.Form):
+class ProposeSchoolForm(forms.Form):
     urn = forms.IntegerField(label="URN", min_value=1, help_text="The school's unique reference number in GIAS.")
-    joined_on = forms.DateField(
-        label="Joined on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
     def clean_urn(self):
         urn = self.cleaned_data["urn"]
@@ -83,6 +80,28 @@ class AddSchoolForm(forms.Form):
             raise forms.ValidationError(f"No school with URN {urn} in the register. Import the GIAS extract first.")
         self.school = school
         return urn
+
+
+class JoinDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The proposing partnership sees it.",
+    )
+
+
+class ClerkEmailForm(forms.ModelForm):
+    class Meta:
+        model = GoverningBody
+        fields = ["clerk_email"]
+
+
+CONTACT_LOCKED = "Only the person, the head of their school, or whoever added them (while no one else relies on the record) can change this."
+CLERK_LOCKED = (
+    "Only the head of a school this body governs, the local authority or a deployment administrator can change this."
+)
 
 
 class LeaveForm(forms.Form):
@@ -130,9 +149,14 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["first_name", "last_name", "email", "kind", "job_role", "organisation", "school"]
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, can_change_contacts: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        if not can_change_contacts:
+            # A disabled field keeps the stored value whatever is posted; the view refuses
+            # a posted change outright.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = CONTACT_LOCKED
 
 
 class GiasUploadForm(forms.Form):
@@ -185,8 +209,11 @@ class GoverningBodyForm(forms.ModelForm):
         model = GoverningBody
         fields = ["name", "chair", "clerk_email"]
 
-    def __init__(self, *args, schools, people, **kwargs):
+    def __init__(self, *args, schools, people, can_change_clerk_email: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = schools
         self.fields["schools"].initial = list(self.instance.schools.values_list("pk", flat=True))
         self.fields["chair"].queryset = people
+        if not can_change_clerk_email:
+            self.fields["clerk_email"].disabled = True
+            self.fields["clerk_email"].help_text = CLERK_LOCKED

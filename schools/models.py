@@ -23,6 +23,16 @@ class SchoolQuerySet(models.QuerySet):
         latest = PupilCount.objects.filter(school=OuterRef("pk"), counted_on__lte=day).order_by("-counted_on")
         return self.annotate(pupils_on_day=Subquery(latest.values("pupils")[:1]))
 
+    def unshared_beyond(self, partnership, user=None):
+        """Schools that are currently in no partnership other than `partnership` (plus, with
+        `user`, the schools the user leads): which governing body governs a shared school
+        decides where its papers go, so only its head may change it."""
+        from partnership.permissions import school_ids_for
+
+        shared = PartnershipMembership.objects.current().exclude(partnership=partnership).values("school_id")
+        led = school_ids_for(user) if user is not None else set()
+        return self.filter(~Q(pk__in=shared) | Q(pk__in=led))
+
     def for_user(self, user):
         """Schools that belong, or belonged, to a partnership the user can see."""
         return self.filter(
@@ -259,6 +269,14 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who added the record: they may change its contact details while no one else relies on it.",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -461,3 +479,73 @@ class AgreedPupilCount(models.Model):
 
     def __str__(self):
         return f"{self.school}: {self.pupils} agreed by {self.partnership} from {self.applies_from}"
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+    def for_decider(self, user):
+        """Requests the user decides: for the schools they lead and, where a school has no
+        head with an account, for the schools of their local authority (LA-wide officers) or
+        for every school (deployment administrators)."""
+        from partnership.models import LocalAuthority, Role, RoleGrant
+        from partnership.permissions import is_deployment_admin, school_ids_for
+
+        led = Q(school_id__in=school_ids_for(user))
+        if is_deployment_admin(user):
+            fallback = Q()
+        else:  # one query in all: the officer's authorities are a subquery
+            codes = LocalAuthority.objects.filter(officer_grants__user=user.pk).values("code")
+            fallback = Q(school__la_code__in=codes)
+        heads = RoleGrant.objects.filter(school=OuterRef("school"), role=Role.HEADTEACHER, user__is_active=True)
+        return self.filter(led | (fallback & ~models.Exists(heads)))
+
+    def visible_to(self, user):
+        """Requests of the partnerships the user is in, and those the user decides."""
+        return self.filter(Q(partnership_id__in=visible_partnership_ids(user)) | Q(pk__in=self.for_decider(user)))
+
+
+class JoinRequest(models.Model):
+    """A partnership's proposal that a school join it. The school decides: the membership
+    is created only when the school accepts, so a partnership never reaches a school's
+    records without its consent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the school"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="join_requests")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="join_requests")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    membership = models.OneToOneField(
+        PartnershipMembership, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_request"
+    )
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # Two coordinators proposing the same school at once: the database keeps one.
+            models.UniqueConstraint(
+                fields=["partnership", "school"], condition=Q(status="pending"), name="one_pending_join_request"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} to join {self.partnership}"
+
+    def get_absolute_url(self):
+        return reverse("schools:join_request_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

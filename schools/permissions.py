@@ -1,11 +1,29 @@
-"""Who may do what with schools, people and expertise. Built only on the core's layer."""
+"""Who may do what with schools, people and expertise. Built only on the core's layer.
 
-from partnership.models import Role
-from partnership.permissions import grants, has_role, is_deployment_admin, is_head_of, la_wide_authority_ids
+Schools, people and governing bodies are shared by every partnership a school belongs to,
+so the rows have owners beyond any one partnership:
+- a school joins a partnership only when the school accepts (its head; where it has no
+  head with an account, an LA-wide officer of its local authority or a deployment
+  administrator);
+- a person's contact details belong to the person, to the head of their school and, while
+  no one else relies on the record, to whoever created it;
+- a governing body's clerk e-mail belongs to the head of a school it governs, an LA-wide
+  officer of that school's local authority and the deployment administrators.
+"""
+
+from partnership.models import LocalAuthority, Role, RoleGrant
+from partnership.permissions import (
+    grants,
+    has_role,
+    is_deployment_admin,
+    is_head_of,
+    is_la_wide_officer_of,
+    la_wide_authority_ids,
+)
 
 
 def can_manage_schools(user, partnership) -> bool:
-    """Add and remove member schools, import GIAS extracts, edit any school or person."""
+    """Propose and remove member schools, import GIAS extracts, edit the partnership's people."""
     return has_role(user, partnership, Role.COORDINATOR)
 
 
@@ -23,6 +41,10 @@ def can_edit_school(user, school) -> bool:
 
 
 def can_edit_person(user, person) -> bool:
+    """Names, roles and expertise: the person themself and the coordinators and heads of
+    their school. Contact details have their own owners: see `can_change_person_contacts`."""
+    if person.user_id is not None and person.user_id == getattr(user, "pk", None):
+        return True
     if person.partnership_id and has_role(user, person.partnership_id, Role.COORDINATOR):
         return True
     if person.school is None and person.governing_body_id is not None:
@@ -58,3 +80,91 @@ def shows_gias_imports_link(user) -> bool:
     if is_deployment_admin(user):
         return True
     return any(grant.role == Role.LA_OFFICER for grant in grants(user)) and can_import_gias(user)
+
+
+# Schools joining a partnership.
+def has_head_account(school) -> bool:
+    """Whether someone holds a headteacher grant for the school (in any partnership) on an
+    active account."""
+    return RoleGrant.objects.filter(
+        school=getattr(school, "pk", school), role=Role.HEADTEACHER, user__is_active=True
+    ).exists()
+
+
+def is_la_wide_officer_of_school(user, school) -> bool:
+    """An LA-wide officer of the school's local authority (matched by its GIAS LA code)."""
+    if not school.la_code or not la_wide_authority_ids(user):
+        return False
+    authority = LocalAuthority.objects.filter(code=school.la_code).values_list("pk", flat=True).first()
+    return authority is not None and is_la_wide_officer_of(user, authority)
+
+
+def can_decide_join_request(user, join_request) -> bool:
+    """The school decides: its head; where it has no head with an account, an LA-wide
+    officer of its local authority or a deployment administrator."""
+    school = join_request.school
+    if is_head_of(user, school):
+        return True
+    if not (is_deployment_admin(user) or is_la_wide_officer_of_school(user, school)):
+        return False
+    return not has_head_account(school)
+
+
+def can_withdraw_join_request(user, join_request) -> bool:
+    return can_manage_schools(user, join_request.partnership_id)
+
+
+# Contact details that receive confidential material.
+def _schools_of(person) -> list:
+    if person.school is not None:
+        return [person.school]
+    if person.governing_body_id is not None:
+        return list(person.governing_body.schools.all())
+    return []
+
+
+def is_relied_on(person) -> bool:
+    """Whether anyone besides the record's creator relies on the person record, so that the
+    creator alone may no longer change its contact details. Someone relies on it when:
+    - it is linked to a user account (the person has it, and their role grants hang on it);
+    - its school (or, for a governor known by their governing body, one of the schools the
+      body governs) is or was a member of more than one partnership;
+    - any other record points at it: a committee membership, a registered interest, a
+      signature, an action, a CPD booking, a survey recipient, a chaired governing body...
+      (every relation to Person except its own expertise).
+    """
+    if person.user_id is not None:
+        return True
+    for school in _schools_of(person):
+        if len({m.partnership_id for m in school.partnership_memberships.all()}) > 1:
+            return True
+    # Hidden relations (related_name="+") count too: a survey recipient or a CPD place is one.
+    relations = [f for f in person._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
+        if relation.related_model._meta.label == "schools.Expertise":
+            continue
+        related = relation.related_model._base_manager.filter(**{relation.field.name: person})
+        if related.exists():
+            return True
+    return False
+
+
+def can_change_person_contacts(user, person) -> bool:
+    """A person's e-mail: the person themself, the head of their school (of a school their
+    governing body governs, for a governor known by it alone), or whoever created the record
+    while no one else relies on it (`is_relied_on`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    if any(is_head_of(user, school) for school in _schools_of(person)):
+        return True
+    return person.created_by_id is not None and person.created_by_id == user.pk and not is_relied_on(person)
+
+
+def can_change_clerk_email(user, body) -> bool:
+    """A governing body's clerk e-mail: the head of a school it governs, an LA-wide officer
+    of that school's local authority, or a deployment administrator."""
+    if is_deployment_admin(user):
+        return True
+    return any(is_head_of(user, school) or is_la_wide_officer_of_school(user, school) for school in body.schools.all())

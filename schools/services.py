@@ -12,11 +12,22 @@ from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
 
 from .listing import registry_changed
-from .models import AgreedPupilCount, Expertise, GoverningBody, ImportJob, PartnershipMembership, Person, School
+from .models import (
+    AgreedPupilCount,
+    Expertise,
+    GoverningBody,
+    ImportJob,
+    JoinRequest,
+    PartnershipMembership,
+    Person,
+    School,
+)
 
 
 @transaction.atomic
 def add_school_to_partnership(*, partnership, school: School, joined_on: date, actor) -> PartnershipMembership:
+    """Creates the membership. Only for a school that has consented: `accept_join_request`
+    in the portal; seeders and tests for schools that already belong."""
     # Lock the school so two coordinators adding it at once cannot create two memberships.
     School.objects.select_for_update().get(pk=school.pk)
     open_membership = PartnershipMembership.objects.filter(
@@ -37,6 +48,97 @@ def add_school_to_partnership(*, partnership, school: School, joined_on: date, a
         data={"school": school.urn, "joined_on": joined_on.isoformat()},
     )
     return membership
+
+
+def _refuse_if_member(partnership, school: School) -> None:
+    today = timezone.localdate()
+    current = PartnershipMembership.objects.filter(partnership=partnership, school=school).current(today).first()
+    if current is not None:
+        raise ValidationError(f"{school.name} is already a member (since {current.joined_on:%d %B %Y}).")
+
+
+@transaction.atomic
+def propose_school(*, partnership, school: School, actor) -> JoinRequest:
+    """A coordinator proposes that a school join: nothing of the school's is shared until it accepts."""
+    # Lock the school so two proposals at once cannot both pass the checks.
+    School.objects.select_for_update().get(pk=school.pk)
+    _refuse_if_member(partnership, school)
+    pending = JoinRequest.objects.pending().filter(partnership=partnership, school=school).first()
+    if pending is not None:
+        raise ValidationError(
+            f"{school.name} was already proposed on {timezone.localtime(pending.proposed_at):%d %B %Y}; "
+            "the school has not decided yet."
+        )
+    join_request = JoinRequest.objects.create(partnership=partnership, school=school, proposed_by=actor)
+    record(
+        actor=actor,
+        verb="schools.join_request.proposed",
+        target=join_request,
+        partnership=partnership,
+        data={"school": school.urn},
+    )
+    return join_request
+
+
+def _pending_for_update(join_request_id: int) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("school", "partnership").get(pk=join_request_id)
+    )
+    if not join_request.is_pending:
+        raise ValidationError(f"This request is no longer open: it was {join_request.get_status_display().lower()}.")
+    return join_request
+
+
+def _decide(join_request: JoinRequest, *, status: str, actor, reason: str, verb: str) -> JoinRequest:
+    join_request.status = status
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.reason = reason.strip()[:500]
+    join_request.save(update_fields=["status", "decided_by", "decided_at", "reason", "membership"])
+    record(
+        actor=actor,
+        verb=verb,
+        target=join_request,
+        partnership=join_request.partnership,
+        data={"school": join_request.school.urn, "reason": join_request.reason},
+    )
+    return join_request
+
+
+@transaction.atomic
+def accept_join_request(*, join_request_id: int, actor, reason: str = "") -> JoinRequest:
+    """The school accepts: it joins the partnership today."""
+    join_request = _pending_for_update(join_request_id)
+    join_request.membership = add_school_to_partnership(
+        partnership=join_request.partnership, school=join_request.school, joined_on=timezone.localdate(), actor=actor
+    )
+    return _decide(
+        join_request,
+        status=JoinRequest.Status.ACCEPTED,
+        actor=actor,
+        reason=reason,
+        verb="schools.join_request.accepted",
+    )
+
+
+@transaction.atomic
+def decline_join_request(*, join_request_id: int, actor, reason: str = "") -> JoinRequest:
+    join_request = _pending_for_update(join_request_id)
+    return _decide(
+        join_request,
+        status=JoinRequest.Status.DECLINED,
+        actor=actor,
+        reason=reason,
+        verb="schools.join_request.declined",
+    )
+
+
+@transaction.atomic
+def withdraw_join_request(*, join_request_id: int, actor) -> JoinRequest:
+    join_request = _pending_for_update(join_request_id)
+    return _decide(
+        join_request, status=JoinRequest.Status.WITHDRAWN, actor=actor, reason="", verb="schools.join_request.withdrawn"
+    )
 
 
 @transaction.atomic
@@ -76,10 +178,34 @@ def save_school_contacts(*, form, actor, partnership=None) -> School:
     return school
 
 
+def _contact_changed(*, actor, verb: str, target, partnership, old: str, new: str) -> None:
+    """Audits a change to an address that receives confidential material and tells the
+    previous address, once the change is committed."""
+    from .tasks import send_contact_changed_notice
+
+    entry = record(actor=actor, verb=verb, target=target, partnership=partnership, data={"old": old, "new": new})
+    if old:
+        enqueue_on_commit(send_contact_changed_notice, entry.pk)
+
+
 @transaction.atomic
 def save_person(*, form, actor, partnership=None) -> Person:
+    """Saves the person; a changed e-mail is audited and the previous address told."""
+    is_new = form.instance.pk is None
+    old_email = "" if is_new else form.initial.get("email", "")
+    if is_new:
+        form.instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
     person = form.save()
     record(actor=actor, verb="schools.person.saved", target=person, partnership=partnership, data={})
+    if not is_new and person.email != old_email:
+        _contact_changed(
+            actor=actor,
+            verb="schools.person.email_changed",
+            target=person,
+            partnership=partnership,
+            old=old_email,
+            new=person.email,
+        )
     return person
 
 
@@ -152,7 +278,17 @@ def start_gias_import(*, upload, la_codes: str, skip_bad_rows: bool, dry_run: bo
 @transaction.atomic
 def save_governing_body(*, form, actor, partnership) -> "GoverningBody":
     """Saves the body and which schools it governs: ticking several makes a federation."""
+    old_clerk_email = form.initial.get("clerk_email", "")
     body = form.save()
+    if body.clerk_email != old_clerk_email:
+        _contact_changed(
+            actor=actor,
+            verb="schools.governing_body.clerk_email_changed",
+            target=body,
+            partnership=partnership,
+            old=old_clerk_email,
+            new=body.clerk_email,
+        )
     chosen = {school.pk for school in form.cleaned_data["schools"]}
     offered = form.fields["schools"].queryset
     School.objects.filter(pk__in=chosen).update(governing_body=body)
@@ -166,6 +302,25 @@ def save_governing_body(*, form, actor, partnership) -> "GoverningBody":
         target=body,
         partnership=partnership,
         data={"schools": sorted(chosen), "chair": body.chair_id},
+    )
+    return body
+
+
+@transaction.atomic
+def change_clerk_email(*, body_id: int, clerk_email: str, actor) -> GoverningBody:
+    body = GoverningBody.objects.select_for_update().get(pk=body_id)
+    old = body.clerk_email
+    if clerk_email == old:
+        return body
+    body.clerk_email = clerk_email
+    body.save(update_fields=["clerk_email"])
+    _contact_changed(
+        actor=actor,
+        verb="schools.governing_body.clerk_email_changed",
+        target=body,
+        partnership=None,
+        old=old,
+        new=clerk_email,
     )
     return body
 

@@ -139,3 +139,33 @@ def fail_stale_gias_imports() -> int:
         task_for=lambda pk: run_gias_import,
     )
     return failed + len(resent)
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def send_contact_changed_notice(audit_entry_id: int) -> bool:
+    """Tells the previous address that a contact address was changed, by whom and when, so
+    an address taken over without its owner's knowledge does not go unnoticed."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from partnership.models import AuditEntry
+
+    entry = AuditEntry.objects.select_related("actor").filter(pk=audit_entry_id).first()
+    if entry is None or not entry.data.get("old"):
+        return False
+    context = {
+        "entry": entry,
+        "old": entry.data["old"],
+        "new": entry.data.get("new") or "(no address)",
+        "actor": (entry.actor.get_full_name() or entry.actor.email) if entry.actor else "Someone",
+        "at": timezone.localtime(entry.at),
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        subject=f"An e-mail address was changed: {entry.target_repr}",
+        message=render_to_string("schools/email/contact_changed.txt", context),
+        from_email=None,
+        recipient_list=[entry.data["old"]],
+    )
+    return True

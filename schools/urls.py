@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import expertise, imports, people, schools
+from .views import expertise, imports, join_requests, people, schools
 
 app_name = "schools"
 
 urlpatterns = [
     path("p/<slug:partnership_slug>/schools/", schools.school_list, name="school_list"),
     path("p/<slug:partnership_slug>/schools/export.csv", schools.school_export, name="school_export"),
-    path("p/<slug:partnership_slug>/schools/add/", schools.school_add, name="school_add"),
+    path("p/<slug:partnership_slug>/schools/add/", join_requests.school_add, name="school_add"),
     path("p/<slug:partnership_slug>/expertise/", expertise.expertise_search, name="expertise_search"),
     path("p/<slug:partnership_slug>/people/", people.person_list, name="person_list"),
     path("p/<slug:partnership_slug>/people/add/", people.person_add, name="person_add"),
@@ -25,4 +25,9 @@ urlpatterns = [
     path("gias/imports/", imports.import_list, name="import_list"),
     path("gias/imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("gias/imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("schools/governing-bodies/<int:pk>/clerk-email/", people.clerk_email_edit, name="clerk_email_edit"),
+    path("schools/join-requests/", join_requests.join_request_list, name="join_request_list"),
+    path("schools/join-requests/<int:pk>/", join_requests.join_request_detail, name="join_request_detail"),
+    path("schools/join-requests/<int:pk>/decide/", join_requests.join_request_decide, name="join_request_decide"),
+    path("schools/join-requests/<int:pk>/withdraw/", join_requests.join_request_withdraw, name="join_request_withdraw"),
 ]

@@ -91,7 +91,46 @@ def _contacts(world):
     return {"telephone": "01606 123456", "head_name": "Mrs Helen Ashworth", "town": "Winsford"}
 
 
+def _outsiders_proposal(world):
+    """The other partnership proposes Darnhall: its head decides, the proposers follow it."""
+    from schools.models import JoinRequest
+
+    return [JoinRequest.objects.create(partnership=world.other_partnership, school=world.school).pk]
+
+
+# Who sees a proposal: the school's deciders (its head) and the proposing partnership.
+PROPOSAL_SEEN = {"anonymous": 302, "head": 200, "outsider": 200}
+
+
+def _proposal(**by_role):
+    return statuses(404, **{**PROPOSAL_SEEN, **by_role})
+
+
 CASES = [
+    Case("schools:join_request_list", statuses(200, anonymous=302)),
+    Case("schools:join_request_detail", _proposal(), args=_outsiders_proposal),
+    Case(
+        "schools:join_request_decide",
+        _proposal(head=302, outsider=403),
+        args=_outsiders_proposal,
+        method="post",
+        data=lambda world: {"decision": "accept", "reason": ""},
+    ),
+    Case(
+        "schools:join_request_withdraw",
+        _proposal(head=403, outsider=302),
+        args=_outsiders_proposal,
+        method="post",
+    ),
+    Case("schools:clerk_email_edit", only("head"), args=_governing_body),
+    Case(
+        "schools:clerk_email_edit",
+        only("head", ok=302),
+        args=_governing_body,
+        method="post",
+        data=lambda world: {"clerk_email": "governors@darnhall.example.org"},
+        label="save",
+    ),
     Case("schools:school_list", members_read(), args=_slug),
     Case("schools:school_export", members_read(), args=_slug),
     Case("schools:school_add", only("coordinator"), args=_slug),

@@ -147,18 +147,17 @@ def test_a_head_edits_their_own_schools_contacts_and_the_change_is_audited(world
     assert bad.status_code == 200 and "Enter a valid email address" in bad.content.decode()
 
 
-def test_a_coordinator_adds_a_school_by_urn_and_is_told_about_unknown_or_repeated_urns(world, sign_in):
+def test_a_coordinator_proposes_a_school_by_urn_and_it_is_not_a_member_until_the_school_accepts(world, sign_in):
     newcomer = SchoolFactory(name="Over Hall Community Primary School")
     client = sign_in(world.user("coordinator"))
     url = reverse("schools:school_add", args=["winsford"])
 
-    assert client.post(url, {"urn": newcomer.urn, "joined_on": "2026-09-01"}).status_code == 302
-    assert School.objects.in_partnership(world.partnership, date(2026, 9, 2)).filter(pk=newcomer.pk).exists()
-    again = client.post(url, {"urn": newcomer.urn, "joined_on": "2026-09-02"})
-    assert "already a member" in again.content.decode()
-    unknown = client.post(url, {"urn": 999999, "joined_on": "2026-09-01"})
+    assert client.post(url, {"urn": newcomer.urn}).status_code == 302
+    assert not School.objects.in_partnership(world.partnership).filter(pk=newcomer.pk).exists()
+    assert "Over Hall Community Primary School" in client.get(url).content.decode()  # listed under proposals
+    unknown = client.post(url, {"urn": 999999})
     assert "No school with URN 999999" in unknown.content.decode()
-    assert PartnershipMembership.objects.filter(school=newcomer).count() == 1
+    assert PartnershipMembership.objects.filter(school=newcomer).count() == 0
 
 
 def test_a_school_leaving_keeps_its_membership_history_with_dates_and_notice(world, sign_in):
@@ -310,7 +309,7 @@ def test_pupil_counts_at_a_date_come_from_the_latest_census_before_it(world):
 def test_readers_see_no_edit_links(world, sign_in, role):
     content = sign_in(world.user(role)).get(reverse("schools:school_list", args=["winsford"])).content.decode()
 
-    assert "Add a school" not in content and "Import from GIAS" not in content
+    assert "Propose a school" not in content and "Import from GIAS" not in content
 
 
 def test_a_broad_filter_over_many_schools_is_counted_only_so_far(world, sign_in, monkeypatch):

@@ -1,17 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from partnership.current import get_partnership
-from partnership.permissions import require
+from partnership.permissions import is_deployment_admin, require
 
-from ..forms import ExpertiseForm, GoverningBodyForm, PersonForm
+from ..forms import CLERK_LOCKED, CONTACT_LOCKED, ClerkEmailForm, ExpertiseForm, GoverningBodyForm, PersonForm
 from ..models import Expertise, GoverningBody, PartnershipMembership, Person, School
-from ..permissions import can_edit_person, can_manage_schools
-from ..services import save_governing_body, save_person
+from ..permissions import can_change_clerk_email, can_change_person_contacts, can_edit_person, can_manage_schools
+from ..services import change_clerk_email, save_governing_body, save_person
 from .common import query_without, use_partnership_of, with_visibility
+
+
+def refuse_posted_change(request, field: str, stored: str, message: str) -> None:
+    """A contact address the user may not change: a form posting a different one is refused
+    outright (403 with the reason), not silently ignored."""
+    posted = request.POST.get(field)
+    if posted is not None and posted.strip() != (stored or ""):
+        raise PermissionDenied(message)
 
 
 @login_required
@@ -112,7 +122,10 @@ def person_edit(request, pk):
     schools = School.objects.in_partnership(partnership) if partnership else School.objects.none()
     if person.school_id:
         schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=person.school_id))
-    form = PersonForm(request.POST or None, instance=person, schools=schools)
+    can_change_contacts = can_change_person_contacts(request.user, person)
+    if request.method == "POST" and not can_change_contacts:
+        refuse_posted_change(request, "email", person.email, CONTACT_LOCKED)
+    form = PersonForm(request.POST or None, instance=person, schools=schools, can_change_contacts=can_change_contacts)
     if request.method == "POST" and form.is_valid():
         save_person(form=form, actor=request.user, partnership=partnership)
         messages.success(request, "Saved.")
@@ -158,6 +171,7 @@ def governing_body_detail(request, pk):
             "body": body,
             "partnership": partnership,
             "can_edit": partnership is not None and can_manage_schools(request.user, partnership),
+            "can_change_clerk_email": can_change_clerk_email(request.user, body),
             "schools": with_visibility(request.user, schools),
             "governors": Person.objects.filter(governing_body=body).order_by("last_name", "first_name"),
         },
@@ -172,13 +186,40 @@ def governing_body_edit(request, pk):
     )
     partnership = use_partnership_of(request, list(memberships))
     require(partnership is not None and can_manage_schools(request.user, partnership))
-    members = School.objects.in_partnership(partnership).order_by("name")
+    members = School.objects.in_partnership(partnership).unshared_beyond(partnership, request.user).order_by("name")
     people = (
         Person.objects.filter(Q(governing_body=body) | Q(school__governing_body=body)).distinct().order_by("last_name")
     )
-    form = GoverningBodyForm(request.POST or None, instance=body, schools=members, people=people)
+    may_change_clerk = can_change_clerk_email(request.user, body)
+    if request.method == "POST" and not may_change_clerk:
+        refuse_posted_change(request, "clerk_email", body.clerk_email, CLERK_LOCKED)
+    form = GoverningBodyForm(
+        request.POST or None, instance=body, schools=members, people=people, can_change_clerk_email=may_change_clerk
+    )
     if request.method == "POST" and form.is_valid():
         save_governing_body(form=form, actor=request.user, partnership=partnership)
         messages.success(request, "Governing body saved.")
         return redirect(body)
     return render(request, "schools/governing_body_form.html", {"body": body, "partnership": partnership, "form": form})
+
+
+@login_required
+def clerk_email_edit(request, pk):
+    """Where the body's papers go: its schools' heads, their local authority or a deployment
+    administrator change it, never a partnership's coordinator alone."""
+    body = get_object_or_404(GoverningBody.objects.prefetch_related("schools"), pk=pk)
+    allowed = can_change_clerk_email(request.user, body)
+    if not allowed and not GoverningBody.objects.for_user(request.user).filter(pk=pk).exists():
+        raise Http404
+    if not allowed:
+        raise PermissionDenied(CLERK_LOCKED)
+    form = ClerkEmailForm(request.POST or None, instance=GoverningBody.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        change_clerk_email(body_id=body.pk, clerk_email=form.cleaned_data["clerk_email"], actor=request.user)
+        messages.success(request, "Clerk's e-mail saved. The previous address has been told.")
+        return redirect(body)
+    return render(
+        request,
+        "schools/clerk_email_form.html",
+        {"body": body, "form": form, "is_admin": is_deployment_admin(request.user)},
+    )

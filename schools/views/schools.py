@@ -11,11 +11,11 @@ from django.utils import timezone
 from partnership.current import get_partnership
 from partnership.permissions import has_role, require
 
-from ..forms import SORTS, AddSchoolForm, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
+from ..forms import SORTS, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
 from ..listing import TwoEndedPaginator, bounded_count, filter_options, member_count
 from ..models import Expertise, PartnershipMembership, Person, PupilCount, School
 from ..permissions import can_edit_school, can_manage_schools
-from ..services import add_school_to_partnership, record_leaving, save_school_contacts
+from ..services import record_leaving, save_school_contacts
 from .common import query_without, use_partnership_of, with_visibility
 
 PER_PAGE = 50
@@ -153,27 +153,6 @@ def school_edit(request, pk):
         messages.success(request, "Contact details saved.")
         return redirect(school)
     return render(request, "schools/school_edit.html", {"school": school, "partnership": partnership, "form": form})
-
-
-@login_required
-def school_add(request, partnership_slug):
-    partnership = get_partnership(request, partnership_slug)
-    require(can_manage_schools(request.user, partnership))
-    form = AddSchoolForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_school_to_partnership(
-                partnership=partnership,
-                school=form.school,
-                joined_on=form.cleaned_data["joined_on"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{form.school.name} joined {partnership.name}.")
-            return redirect(form.school)
-    return render(request, "schools/school_add.html", {"partnership": partnership, "form": form})
 
 
 @login_required
