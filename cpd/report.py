@@ -6,6 +6,8 @@ from datetime import datetime, time, timedelta
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from partnership.exports import money
+
 from .models import Attendance, Booking, Charge, Event, Session
 
 
@@ -124,6 +126,6 @@ def cpd_csv(data: dict) -> dict[str, list[list]]:
         ],
         "cpd_schools.csv": [
             ["School", "Places booked", "Places attended", "Charged (£)"],
-            *[[r["school"], r["booked"], r["attended"], f"{r['charged']:.2f}"] for r in data["schools"]],
+            *[[r["school"], r["booked"], r["attended"], money(r["charged"])] for r in data["schools"]],
         ],
     }

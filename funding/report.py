@@ -113,18 +113,15 @@ def funding_csv(data: dict) -> dict[str, list[list]]:
         return {}
     return {
         "contributions.csv": [["URN", "School", "Due", "Paid", "Outstanding"]]
-        + [
-            [s["urn"], s["name"], f"{s['due']:.2f}", f"{s['paid']:.2f}", f"{s['outstanding']:.2f}"]
-            for s in data["schools"]
-        ],
+        + [[s["urn"], s["name"], s["due"], s["paid"], s["outstanding"]] for s in data["schools"]],
         "budget.csv": [["Budget line", "Category", "Planned", "Spent", "Remaining"]]
         + [
             [
                 line["name"],
                 line["category"],
-                f"{line['planned']:.2f}",
-                f"{line['spent']:.2f}",
-                f"{line['remaining']:.2f}",
+                line["planned"],
+                line["spent"],
+                line["remaining"],
             ]
             for line in data["budget"]["lines"]
         ],

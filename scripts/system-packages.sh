@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages the portal needs are installed.
 #   scripts/system-packages.sh runtime   WeasyPrint's libraries (Pango, HarfBuzz) and a font
-#   scripts/system-packages.sh test      the above, plus Chromium and poppler-utils for the tests
+#   scripts/system-packages.sh test      the above, plus Chromium, poppler-utils and LibreOffice Calc
+#                                        (opens the CSV exports as a spreadsheet would) for the tests
 # As root it installs what is missing with apt-get; otherwise it says what to install.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-test=(chromium chromium-driver poppler-utils)
+test=(chromium chromium-driver poppler-utils libreoffice-calc-nogui)
 
 wanted=("${runtime[@]}")
 if [ "${1:-runtime}" = "test" ]; then

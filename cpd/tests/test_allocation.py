@@ -133,7 +133,7 @@ def test_published_shares_show_on_the_event_page_and_the_organiser_exports_the_t
     page = client.get(event.get_absolute_url()).content.decode()
     assert "50% got their first choice, 50% their second and 0% their third" in page
     client.force_login(world.user("coordinator"))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[event.pk])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[event.pk])).content.decode("utf-8-sig"))))
     assert rows[0][4] == "Workshop"
     assert sorted((r[0], r[4], r[7]) for r in rows[1:]) in (
         [("Ann", "Oracy", "1"), ("Bob", "Maths", "2")],

@@ -219,7 +219,7 @@ def test_the_attendee_csv_lists_people_status_attendance_and_charge(world, cpd, 
     )
     client.force_login(world.user("coordinator"))
     response = client.get(reverse("cpd:attendees_csv", args=[cpd.event.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["First name", "Last name"]
     assert rows[1][0:2] == ["Tom", "Reeves"] and rows[1][5:] == ["Confirmed", rows[1][6], "1 of 1", "45.00"]
 
@@ -459,7 +459,7 @@ def test_the_attendee_csv_defuses_spreadsheet_formulas_in_names(world, cpd, clie
     person = PersonFactory(school=world.school, first_name="=HYPERLINK(1)", last_name="Smith")
     book_place(event_id=cpd.event.pk, person=person, booked_by=world.user("head"))
     client.force_login(world.user("coordinator"))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[cpd.event.pk])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cpd:attendees_csv", args=[cpd.event.pk])).content.decode("utf-8-sig"))))
     assert rows[1][0] == "'=HYPERLINK(1)"
 
 

@@ -81,7 +81,7 @@ def test_the_section_counts_places_booked_and_attended_per_school_with_feedback_
     html = render_to_string("cpd/report_section.html", {"data": data})
     assert "3 places booked and 2 attended, £135.00 charged to schools" in html and "4.5 / 5 (2)" in html
     tables = cpd_csv(data)
-    assert tables["cpd_schools.csv"][1] == ["Darnhall Primary School", 2, 1, "90.00"]
+    assert tables["cpd_schools.csv"][1] == ["Darnhall Primary School", 2, 1, Decimal("90.00")]
 
 
 def test_events_outside_the_term_are_left_out(world, cpd):

@@ -1,11 +1,12 @@
 """The organiser's CSV exports of an event: attendees, or a whole-town INSET's timetable."""
 
-import csv
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
 from django.utils import timezone
+
+from partnership.exports import csv_response
 
 from ..models import Attendance
 from .common import organised_event
@@ -14,30 +15,28 @@ from .common import organised_event
 def _placements_csv(event):
     """For a whole-town INSET: everyone's workshop from the latest allocation run."""
     run = event.allocation_runs.filter(status="done").first()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="timetable-{event.pk}.csv"'
-    writerow = _safe_writerow(csv.writer(response))
-    writerow(["First name", "Last name", "E-mail", "School", "Workshop", "Room", "Host school", "Choice number"])
-    if run is None:
-        return response
-    placements = run.placements.select_related("person__school", "workshop__host_school").order_by(
-        "person__school__name", "person__last_name", "person__first_name"
-    )
-    for placement in placements:
-        person, workshop = placement.person, placement.workshop
-        writerow(
-            [
-                person.first_name,
-                person.last_name,
-                person.email,
-                person.school.name if person.school_id else "",
-                workshop.title,
-                workshop.room,
-                workshop.host_school.name if workshop.host_school_id else "",
-                placement.rank or "Not ranked",
-            ]
+    header = ["First name", "Last name", "E-mail", "School", "Workshop", "Room", "Host school", "Choice number"]
+    placements = (
+        run.placements.select_related("person__school", "workshop__host_school").order_by(
+            "person__school__name", "person__last_name", "person__first_name"
         )
-    return response
+        if run is not None
+        else []
+    )
+    rows = [
+        [
+            placement.person.first_name,
+            placement.person.last_name,
+            placement.person.email,
+            placement.person.school.name if placement.person.school_id else "",
+            placement.workshop.title,
+            placement.workshop.room,
+            placement.workshop.host_school.name if placement.workshop.host_school_id else "",
+            placement.rank or "Not ranked",
+        ]
+        for placement in placements
+    ]
+    return csv_response(f"timetable-{event.pk}.csv", [header, *rows])
 
 
 @login_required
@@ -55,47 +54,34 @@ def attendees_csv(request, pk):
         .values_list("booking_id", "n")
     )
     sessions = event.sessions.count()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
-    writerow = _safe_writerow(csv.writer(response))
-    writerow(
+    header = [
+        "First name",
+        "Last name",
+        "E-mail",
+        "Job role",
+        "School",
+        "Status",
+        "Booked on",
+        "Sessions attended",
+        "Charge (£)",
+    ]
+    rows = [
         [
-            "First name",
-            "Last name",
-            "E-mail",
-            "Job role",
-            "School",
-            "Status",
-            "Booked on",
-            "Sessions attended",
-            "Charge (£)",
+            booking.person.first_name,
+            booking.person.last_name,
+            booking.person.email,
+            booking.person.job_role,
+            booking.school.name,
+            booking.get_status_display(),
+            timezone.localdate(booking.created_at),
+            f"{present.get(booking.pk, 0)} of {sessions}",
+            _charge(booking),
         ]
-    )
-    for booking in bookings:
-        charge = getattr(booking, "charge", None)
-        writerow(
-            [
-                booking.person.first_name,
-                booking.person.last_name,
-                booking.person.email,
-                booking.person.job_role,
-                booking.school.name,
-                booking.get_status_display(),
-                timezone.localtime(booking.created_at).strftime("%d/%m/%Y"),
-                f"{present.get(booking.pk, 0)} of {sessions}",
-                f"{charge.amount:.2f}" if charge is not None and charge.voided_at is None else "0.00",
-            ]
-        )
-    return response
+        for booking in bookings
+    ]
+    return csv_response(f"attendees-{event.pk}.csv", [header, *rows])
 
 
-def _safe_writerow(writer):
-    """Spreadsheets run cells that start with = + - @ as formulas; make them plain text."""
-    write = writer.writerow
-
-    def writerow(row):
-        return write(
-            [f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
-        )
-
-    return writerow
+def _charge(booking) -> Decimal:
+    charge = getattr(booking, "charge", None)
+    return charge.amount if charge is not None and charge.voided_at is None else Decimal("0.00")

@@ -1,6 +1,8 @@
 """Payments, corrections, grants and spending: each leaves a trace, balances equal the sum
 of their entries, and bad input gets a clear message and writes nothing."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -378,7 +380,7 @@ def test_funding_years_follow_the_partnerships_start_month_and_may_not_overlap(w
 def test_the_round_csv_lists_every_school_with_its_working(world, funding, client):
     client.force_login(world.user("la_officer"))
     response = client.get(reverse("funding:round_csv", args=[funding.round.pk]))
-    rows = [line.split(",") for line in response.content.decode().strip().splitlines()]
+    rows = [line.split(",") for line in response.content.decode("utf-8-sig").strip().splitlines()]
     assert rows[0][:3] == ["URN", "School", "Pupils"]
     assert {row[1] for row in rows[1:]} == {"Darnhall Primary School", "Grange Primary School"}
     assert sum(D(row[12]) for row in rows[1:]) == D("10000.00")
@@ -489,3 +491,42 @@ def test_a_draft_round_can_be_discarded_but_an_issued_one_cannot(world, funding,
     response = client.post(reverse("funding:round_discard", args=[funding.round.pk]), follow=True)
     assert "An issued round cannot be discarded" in response.content.decode()
     assert ContributionRound.objects.filter(pk=funding.round.pk).exists()
+
+
+def test_the_round_csv_defuses_a_formula_in_a_school_name_and_writes_an_overpayment_as_a_number(world, funding, client):
+    Contribution.objects.filter(pk=funding.contribution.pk).update(school_name='=HYPERLINK("http://evil.example")')
+    services.record_payment(
+        contribution_round=funding.round,
+        school=world.school,
+        amount=funding.contribution.amount + D("100.00"),
+        paid_on=date(2026, 5, 1),
+        reference="BACS 1",
+        actor=world.user("coordinator"),
+    )
+    client.force_login(world.user("coordinator"))
+    body = client.get(reverse("funding:round_csv", args=[funding.round.pk])).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))}
+    darnhall = rows[str(funding.contribution.urn)]
+    assert darnhall[1] == '\'=HYPERLINK("http://evil.example")'
+    assert darnhall[16] == "-100.00"  # outstanding: in credit, a number a column sum adds
+
+
+def test_the_spending_csv_defuses_formulas_and_keeps_accents_with_a_byte_order_mark(world, funding, client):
+    services.record_spending(
+        partnership=world.partnership,
+        category=funding.entry.budget_line.category,
+        amount=D("12.50"),
+        spent_on=funding.entry.spent_on,
+        description="@SUM(1+1) cover for Siân",
+        supplier="+44 Supplies",
+        actor=world.user("coordinator"),
+    )
+    client.force_login(world.user("coordinator"))
+    response = client.get(reverse("funding:spending_csv", args=[funding.year.pk]))
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="spending-{funding.year.label.replace("/", "-")}.csv"'
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    row = next(r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) if "Siân" in r[3])
+    assert row[3:5] == ["'@SUM(1+1) cover for Siân", "'+44 Supplies"] and row[6] == "12.50"

@@ -1,23 +1,23 @@
 """Contribution rounds, each school's statement, amendments, confirmations and payments."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.exports import csv_response
 from partnership.pdf import private_storage
 from partnership.permissions import require
 from partnership.registry import registry
 
 from .. import services
-from ..balances import round_balances
+from ..balances import pennies, round_balances
 from ..forms import AmendForm, PaymentForm, ReverseForm, RoundForm, add_service_error
 from ..models import Contribution, ContributionRound, Payment, StatementJob
 from ..rules import can_confirm, can_manage_funding, can_read_all_funding, can_request_statement
@@ -123,56 +123,51 @@ def round_discard(request, pk):
 def round_csv(request, pk):
     contribution_round = round_for(request, pk)
     require(can_read_all_funding(request.user, contribution_round.partnership))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contributions-round-{contribution_round.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "URN",
+        "School",
+        "Pupils",
+        "Pupils counted on",
+        "Lump sum",
+        "Per-pupil rate",
+        "Weighting",
+        "Weighted pupils",
+        "Floor or cap",
+        "Exact amount",
+        "Rounding adjustment",
+        "Calculated",
+        "Due",
+        "Version",
+        "Amendment reason",
+        "Paid",
+        "Outstanding",
+        "Confirmed",
+    ]
+    rows = [
         [
-            "URN",
-            "School",
-            "Pupils",
-            "Pupils counted on",
-            "Lump sum",
-            "Per-pupil rate",
-            "Weighting",
-            "Weighted pupils",
-            "Floor or cap",
-            "Exact amount",
-            "Rounding adjustment",
-            "Calculated",
-            "Due",
-            "Version",
-            "Amendment reason",
-            "Paid",
-            "Outstanding",
-            "Confirmed",
+            c.urn,
+            c.school_name,
+            c.pupils,
+            c.pupils_counted_on,
+            c.lump_sum,
+            c.per_pupil_rate,
+            c.weight.normalize(),
+            c.weighted_pupils.normalize(),
+            c.limit_applied,
+            c.exact_amount,
+            c.rounding_adjustment,
+            c.calculated_amount,
+            c.amount,
+            c.version,
+            c.amendment_reason,
+            pennies(row.paid),
+            pennies(row.outstanding),
+            c.confirmed_at.date() if c.confirmed_at else None,
         ]
-    )
-    for row in round_balances(contribution_round).rows:
-        c = row.contribution
-        writer.writerow(
-            [
-                c.urn,
-                c.school_name,
-                c.pupils,
-                c.pupils_counted_on.isoformat() if c.pupils_counted_on else "",
-                f"{c.lump_sum:.2f}",
-                f"{c.per_pupil_rate:f}",
-                f"{c.weight.normalize():f}",
-                f"{c.weighted_pupils.normalize():f}",
-                c.limit_applied,
-                f"{c.exact_amount:f}",
-                f"{c.rounding_adjustment:.2f}",
-                f"{c.calculated_amount:.2f}",
-                f"{c.amount:.2f}",
-                c.version,
-                c.amendment_reason,
-                f"{row.paid:.2f}",
-                f"{row.outstanding:.2f}",
-                c.confirmed_at.date().isoformat() if c.confirmed_at else "",
-            ]
-        )
-    return response
+        for row in round_balances(contribution_round).rows
+        for c in [row.contribution]
+    ]
+    return csv_response(f"contributions-round-{contribution_round.pk}.csv", [header, *rows])
 
 
 def _other_charges(partnership, contribution) -> list[dict]:

@@ -1,17 +1,15 @@
 """The funding overview, funding years, budget lines and spending."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.exports import csv_response
 from partnership.permissions import require, school_ids_for
 from schools.models import School
 
@@ -289,29 +287,24 @@ def spending_void(request, pk):
 def spending_csv(request, pk):
     year = year_for(request, pk)
     require(can_read_all_funding(request.user, year.partnership))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="spending-{year.label.replace("/", "-")}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["Date", "Category", "Budget line", "Description", "Supplier", "School", "Amount", "Void", "Reference"]
-    )
     entries = (
         SpendingEntry.objects.filter(budget_line__funding_year=year)
         .select_related("budget_line", "school")
         .order_by("spent_on", "pk")
     )
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.spent_on.isoformat(),
-                entry.get_category_display(),
-                entry.budget_line.name,
-                entry.description,
-                entry.supplier,
-                entry.school.name if entry.school else "",
-                f"{entry.amount:.2f}",
-                f"Void: {entry.void_reason}" if entry.is_void else "",
-                entry.source_ref,
-            ]
-        )
-    return response
+    header = ["Date", "Category", "Budget line", "Description", "Supplier", "School", "Amount", "Void", "Reference"]
+    rows = [
+        [
+            entry.spent_on,
+            entry.get_category_display(),
+            entry.budget_line.name,
+            entry.description,
+            entry.supplier,
+            entry.school.name if entry.school else "",
+            entry.amount,
+            f"Void: {entry.void_reason}" if entry.is_void else "",
+            entry.source_ref,
+        ]
+        for entry in entries
+    ]
+    return csv_response(f"spending-{year.label}.csv", [header, *rows])

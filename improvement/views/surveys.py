@@ -1,13 +1,11 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.exports import csv_response
 from partnership.permissions import require, visible_partnership_ids
 
 from .. import rules, services
@@ -137,34 +135,22 @@ def survey_close(request, pk):
 
 @login_required
 def survey_csv(request, pk):
-    """One row per response, a column per question; UTF-8 with a byte-order mark so
-    spreadsheet programs read the pound signs and accents correctly."""
+    """One row per response, a column per question."""
     survey = _survey_for(request, pk)
     questions = list(survey.questions.all())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["Responded at", "School", "Group"] + [q.text for q in questions])
     labels = dict(Survey.Audience.choices)
-    rows = (
+    responses = (
         SurveyRecipient.objects.filter(survey=survey, responded_at__isnull=False)
         .order_by("responded_at", "pk")
         .values_list("responded_at", "school__name", "audience", "answers")
     )
-    for responded_at, school_name, audience, answers in rows:
-        local = timezone.localtime(responded_at)
-        writer.writerow(
-            [local.strftime("%Y-%m-%d %H:%M"), school_name or "", labels.get(audience, audience)]
-            + [_cell(answers.get(str(q.pk), "")) for q in questions]
-        )
-    return response
-
-
-def _cell(value) -> str:
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = ["Responded at", "School", "Group"] + [q.text for q in questions]
+    rows = [
+        [responded_at, school_name or "", labels.get(audience, audience)]
+        + [answers.get(str(q.pk), "") for q in questions]
+        for responded_at, school_name, audience, answers in responses
+    ]
+    return csv_response(f"survey-{survey.pk}-responses.csv", [header, *rows])
 
 
 def survey_respond(request, token):

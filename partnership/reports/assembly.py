@@ -6,13 +6,10 @@ HTML. That body is shown on the web page as it is, and wrapped with a cover and 
 list for the PDF, so both show the same tables and the same charts.
 """
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -21,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from ..charts import Figure, chart_figures
+from ..exports import csv_bytes
 from ..registry import ReportSection, registry
 
 
@@ -104,36 +102,15 @@ def render_document(*, partnership, term, body: str, sections: list[SectionResul
         )
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    # A spreadsheet would run text such as "=HYPERLINK(...)" typed into a name as a formula.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 def csv_pack(sections: list[SectionResult]) -> bytes:
-    """A zip with each section's CSV tables as `<section key>/<file name>`, UTF-8 with a BOM
-    so spreadsheet programs read £ signs and accents correctly."""
+    """A zip with each section's CSV tables as `<section key>/<file name>`, written by the
+    portal's one CSV writer (byte-order mark, numbers as numbers, formulas defused)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        listing = ["section,file,rows"]
+        listing = [["section", "file", "rows"]]
         for result in sections:
             for filename, rows in result.csv_tables.items():
-                text = io.StringIO()
-                writer = csv.writer(text)
-                for row in rows:
-                    writer.writerow([_cell(value) for value in row])
-                name = f"{result.section.key}/{filename}"
-                pack.writestr(name, "\ufeff" + text.getvalue())
-                listing.append(f"{result.section.key},{filename},{max(len(rows) - 1, 0)}")
-        pack.writestr("README.csv", "\ufeff" + "\r\n".join(listing) + "\r\n")
+                pack.writestr(f"{result.section.key}/{filename}", csv_bytes(rows))
+                listing.append([result.section.key, filename, max(len(rows) - 1, 0)])
+        pack.writestr("README.csv", csv_bytes(listing))
     return buffer.getvalue()

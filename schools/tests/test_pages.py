@@ -380,3 +380,16 @@ def test_a_coordinator_federates_two_schools_under_one_governing_body_with_a_cha
     world.other_school.refresh_from_db()
     assert world.other_school.governing_body is None
     assert AuditEntry.objects.filter(verb="schools.governing_body.saved").count() == 2
+
+
+def test_the_csv_export_defuses_formulas_in_names_and_keeps_the_zeros_of_codes(world, sign_in):
+    add_members(world, 1, name='=HYPERLINK("http://evil.example","Click")', telephone="01606552000")
+
+    response = sign_in(world.user("staff")).get(reverse("schools:school_export", args=["winsford"]))
+
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    attack = next(r for r in rows if "HYPERLINK" in r[3])
+    assert attack[3] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert attack[rows[0].index("Telephone")] == "'01606552000"

@@ -1,14 +1,15 @@
-import csv
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from partnership.current import get_partnership
+from partnership.exports import csv_response
 from partnership.permissions import has_role, require
 
 from ..forms import SORTS, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
@@ -71,28 +72,15 @@ def school_list(request, partnership_slug):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def school_export(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     _form, schools = _filtered(request, partnership)
-    writer = csv.writer(_Echo())
     fields = [field for _label, field in EXPORT_COLUMNS]
-
-    def rows():
-        yield "\ufeff"  # so spreadsheets read the accents as UTF-8
-        yield writer.writerow([label for label, _field in EXPORT_COLUMNS])
-        for values in schools.values_list(*fields).iterator(chunk_size=2000):
-            yield writer.writerow(["" if value is None else value for value in values])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    header = [label for label, _field in EXPORT_COLUMNS]
+    rows = chain([header], schools.values_list(*fields).iterator(chunk_size=2000))
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-schools-{stamp}.csv"'
-    return response
+    return csv_response(f"{partnership.slug}-schools-{stamp}.csv", rows, stream=True)
 
 
 def _school_for_page(request, pk):
