@@ -21,7 +21,7 @@ from ..forms import (
     NewAgendaItemForm,
     PaperForm,
 )
-from ..models import AgendaItem, Attendance, Document, InterestEntry, Meeting, Minutes, Paper, Vote
+from ..models import AgendaItem, Attendance, InterestEntry, Meeting, Minutes, Paper, Vote
 from ..permissions import can_manage, can_see_papers, is_insider
 from ..services.meetings import members_for
 from ..services.minutes import next_meeting_after
@@ -78,7 +78,7 @@ def meeting_detail(request, pk):
         previous_minutes = None
     documents = meeting.documents.select_related("minutes").order_by("kind", "-created_at")
     if not insider:
-        documents = [d for d in documents if d.kind == Document.Kind.MINUTES_PUBLIC]
+        documents = [d for d in documents if d.is_public]
     return render(
         request,
         "governance/meeting_detail.html",
