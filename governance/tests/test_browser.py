@@ -117,7 +117,7 @@ def test_a_clerk_schedules_records_signs_and_distributes_a_meeting(world, live_s
     page.get_by_role("button", name="Record the chair's signature").click()
     assert page.get_by_text("Minutes signed by the chair.").is_visible()
     page.get_by_role("link", name="Send to governing bodies").click()
-    assert page.get_by_role("row", name=re.compile("Governing body of Darnhall")).get_by_text("Public").is_visible()
+    assert page.get_by_role("row", name=re.compile("Governing body of Darnhall")).get_by_text("Public", exact=True).is_visible()
     page.get_by_role("button", name=re.compile("^Send to the .* recipients listed")).click()
     assert page.get_by_text(re.compile(r"Minutes sent to 1 governing body \(public version\)")).is_visible()
     assert page.get_by_text("1 of 1 governing bodies have not confirmed receipt.").is_visible()

@@ -7,6 +7,8 @@ import hashlib
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance import services
@@ -14,7 +16,7 @@ from governance.models import Document, MinutesDistribution
 from partnership.models import AuditEntry
 from schools.models import GoverningBody
 
-from .factories import account_for
+from .factories import MembershipFactory, account_for
 from .test_documents import _signed, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +143,7 @@ def test_the_distribution_page_says_which_version_each_recipient_gets_and_why_be
     assert "Minutes sent to 2 governing bodies (public version)" in page
     record = page[page.index('id="record"') :]
     full_row = record[record.index(account.email) : record.index("</tr>", record.index(account.email))]
-    assert "Full (confidential items included)" in full_row
+    assert "<td>Full</td>" in full_row
     assert minutes.documents.get(kind=Document.Kind.MINUTES_FULL).sha256 in full_row
 
 
@@ -238,3 +240,33 @@ def test_others_in_the_partnership_download_the_public_agenda_but_not_the_member
     assert client.get(document.get_absolute_url()).status_code == 403
     client.force_login(world.user("outsider"))
     assert client.get(document.public_copy.get_absolute_url()).status_code == 404
+
+
+def test_the_meeting_page_tells_the_clerk_which_version_of_the_agenda_each_member_will_get(gov, world, client):
+    account = account_for(gov.chair.person)
+    client.force_login(world.user("clerk"))
+    page = client.get(gov.meeting.get_absolute_url()).content.decode()
+    recipients = page[page.index('id="agenda-recipients"') : page.index("</details>")]
+    chair = recipients[recipients.index("Margaret Holt (chair)") :]
+    assert account.email in chair.split("</tr>")[0] and "Full pack with papers" in chair.split("</tr>")[0]
+    head = recipients[recipients.index(f"{gov.heads[0].person} (member)") :].split("</tr>")[0]
+    assert "Public agenda" in head and "without a portal account" in head
+    client.force_login(world.user("la_officer"))
+    assert 'id="agenda-recipients"' not in client.get(gov.meeting.get_absolute_url()).content.decode()
+
+
+def test_the_distribution_page_takes_the_same_queries_for_many_members(
+    gov, world, bodies, django_capture_on_commit_callbacks, client, django_assert_num_queries
+):
+    account_for(gov.chair.person)
+    minutes = _signed(gov, world, django_capture_on_commit_callbacks)
+    client.force_login(world.user("clerk"))
+    url = reverse("governance:minutes_distribution", args=[minutes.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        account_for(MembershipFactory(committee=gov.committee).person)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count(">Full<") == 11
