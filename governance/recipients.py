@@ -26,7 +26,7 @@ PUBLIC = MinutesDistribution.Version.PUBLIC
 WHY_VERIFIED = "Committee member: full version, to the verified e-mail of their own portal account."
 WHY_UNVERIFIED = (
     "Committee member whose account e-mail is not verified: public version only. "
-    "Confidential items go only to a verified account e-mail."
+    "Confidential items go only to a verified account e-mail (the member can verify it under Account, E-mail)."
 )
 WHY_INACTIVE = "Committee member whose portal account is deactivated: public version only."
 WHY_NO_ACCOUNT = (

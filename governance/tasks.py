@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import OperationalError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.audit import record
@@ -118,7 +119,13 @@ def send_agenda_pack(self, document_id: int) -> None:
             not_sent.append({"to": recipient.name, "why": recipient.reason})
             continue
         attachments, sha256, attached_papers = versions[recipient.version]
-        context = {"meeting": meeting, "papers": attached_papers, "url": url, "recipient": recipient}
+        context = {
+            "meeting": meeting,
+            "papers": attached_papers,
+            "url": url,
+            "recipient": recipient,
+            "account_url": settings.SITE_URL + reverse("account_email"),
+        }
         EmailMessage(
             subject=f"Agenda: {meeting}",
             body=render_to_string("governance/email/agenda.txt", context),
@@ -169,7 +176,10 @@ def send_minutes_to_governing_bodies(self, distribution_ids: list[int]) -> int:
         document = by_version[row.version]
         if document.sha256 != row.sha256:
             raise ValueError(f"The minutes PDF changed since it was recorded for {row}: nothing more was sent.")
-        body = render_to_string("governance/email/minutes.txt", {"row": row, "minutes": minutes})
+        body = render_to_string(
+            "governance/email/minutes.txt",
+            {"row": row, "minutes": minutes, "account_url": settings.SITE_URL + reverse("account_email")},
+        )
         name = document.download_name
         EmailMessage(
             subject=f"Signed minutes: {minutes.meeting}",

@@ -100,6 +100,7 @@ def test_a_member_whose_account_email_is_not_verified_gets_the_public_minutes(
     assert "Joint CPD programme" in text and SECRET_TITLE not in text and SECRET_MINUTE not in text
     row = MinutesDistribution.objects.get(minutes=minutes, membership=gov.heads[0])
     assert row.version == "public" and "not verified" in row.reason
+    assert "not verified" in mail.body and "/accounts/email/" in mail.body
 
 
 def test_a_verified_address_that_is_not_the_accounts_own_e_mail_does_not_count(
