@@ -82,16 +82,19 @@ def minutes_html(minutes_id: int, *, public: bool) -> str:
     return render_to_string("governance/pdf/minutes.html", minutes_context(minutes_id, public=public))
 
 
-def agenda_context(meeting_id: int) -> dict:
+def agenda_context(meeting_id: int, *, public: bool) -> dict:
+    """The pack for members, or the public agenda: without confidential items, the actions
+    of confidential items, or papers (papers are for the committee)."""
     meeting = Meeting.objects.select_related("committee__partnership", "host_school").get(pk=meeting_id)
     return {
         "meeting": meeting,
         "committee": meeting.committee,
-        "items": _items(meeting.pk, public=False),
-        "matters_arising": list(matters_arising(meeting)),  # the pack goes to members only
+        "items": _items(meeting.pk, public=public),
+        "matters_arising": list(matters_arising(meeting, public=public)),
+        "is_public": public,
         "made_at": timezone.now(),
     }
 
 
-def agenda_html(meeting_id: int) -> str:
-    return render_to_string("governance/pdf/agenda_pack.html", agenda_context(meeting_id))
+def agenda_html(meeting_id: int, *, public: bool) -> str:
+    return render_to_string("governance/pdf/agenda_pack.html", agenda_context(meeting_id, public=public))

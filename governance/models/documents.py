@@ -12,13 +12,18 @@ from .meetings import Meeting, Minutes
 
 
 class Document(models.Model):
-    """A PDF made by a Celery job: the agenda pack, or the full or public signed minutes.
-    Stored privately with its checksum; served only through a permission-checked view."""
+    """A PDF made by a Celery job: the agenda pack or the signed minutes, each in a full
+    version for the committee (confidential items included) and a public version (confidential
+    items left out). Stored privately with its checksum; served only through a
+    permission-checked view."""
 
     class Kind(models.TextChoices):
-        AGENDA_PACK = "agenda_pack", "Agenda pack"
+        AGENDA_PACK = "agenda_pack", "Agenda pack for members"
+        AGENDA_PUBLIC = "agenda_public", "Public agenda"
         MINUTES_FULL = "minutes_full", "Minutes for members"
         MINUTES_PUBLIC = "minutes_public", "Public minutes"
+
+    PUBLIC_KINDS = (Kind.AGENDA_PUBLIC, Kind.MINUTES_PUBLIC)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -37,6 +42,10 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # An agenda pack's public version, made by the same job as the pack.
+    public_copy = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="full_copy"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,7 +63,7 @@ class Document(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.kind == self.Kind.MINUTES_PUBLIC
+        return self.kind in self.PUBLIC_KINDS
 
     @property
     def download_name(self) -> str:
@@ -62,21 +71,53 @@ class Document(models.Model):
 
 
 class MinutesDistribution(models.Model):
-    """Signed minutes reported to one member school's governing body."""
+    """Signed minutes sent to one member school's governing body (the public version) or to
+    one committee member (the full version at a verified account e-mail, otherwise the public
+    one): which version, the SHA-256 of the PDF sent, where and when."""
+
+    class Version(models.TextChoices):
+        FULL = "full", "Full (confidential items included)"
+        PUBLIC = "public", "Public (confidential items left out)"
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="distributions")
-    governing_body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="+")
+    governing_body = models.ForeignKey(GoverningBody, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        "governance.CommitteeMembership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.CharField(max_length=6, choices=Version.choices)
+    sha256 = models.CharField("SHA-256 of the PDF sent", max_length=64)
+    reason = models.CharField(max_length=200, blank=True)
     sent_to = models.EmailField(blank=True)
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     ratified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["governing_body__name"]
-        constraints = [models.UniqueConstraint(fields=["minutes", "governing_body"], name="one_distribution_per_body")]
+        ordering = ["governing_body__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "governing_body"],
+                condition=Q(governing_body__isnull=False),
+                name="one_distribution_per_body",
+            ),
+            # A member sent the public version who later verifies their account can still get the full one.
+            models.UniqueConstraint(
+                fields=["minutes", "membership", "version"],
+                condition=Q(membership__isnull=False),
+                name="one_distribution_per_member_and_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(governing_body__isnull=True) ^ Q(membership__isnull=True),
+                name="distribution_to_a_body_or_a_member",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.minutes} to {self.governing_body}"
+        return f"{self.minutes} to {self.governing_body or self.membership} ({self.version})"
+
+    @property
+    def is_full(self) -> bool:
+        return self.version == self.Version.FULL
 
 
 def _feed_token() -> str:

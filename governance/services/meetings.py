@@ -207,7 +207,8 @@ def attach_paper(*, item: AgendaItem, upload, title: str, uploaded_by) -> Paper:
 
 @transaction.atomic
 def publish_agenda(*, meeting: Meeting, published_by) -> Document:
-    """Marks the agenda published and queues the job that makes the pack and e-mails members."""
+    """Marks the agenda published and queues the job that makes the pack, full and public,
+    and e-mails members (the full pack only to a verified account e-mail)."""
     from ..tasks import send_agenda_pack
 
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -217,7 +218,8 @@ def publish_agenda(*, meeting: Meeting, published_by) -> Document:
         raise ValidationError("Add at least one agenda item before publishing the agenda.")
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at"])
-    document = Document.objects.create(kind=Document.Kind.AGENDA_PACK, meeting=meeting)
+    public = Document.objects.create(kind=Document.Kind.AGENDA_PUBLIC, meeting=meeting)
+    document = Document.objects.create(kind=Document.Kind.AGENDA_PACK, meeting=meeting, public_copy=public)
     record(
         actor=published_by,
         verb="governance.agenda.published",

@@ -170,32 +170,60 @@ def member_governing_bodies(meeting: Meeting) -> dict:
 
 @transaction.atomic
 def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistribution]:
-    """Records that the signed minutes went to each member school's governing body, and
-    queues the e-mails."""
+    """Records, for every recipient not yet sent, which version of the signed minutes goes
+    where (see governance/recipients.py: the full version only to committee members at their
+    verified account e-mail, the public version to governing bodies and everyone else), with
+    the SHA-256 of that PDF, and queues the e-mails."""
+    from ..recipients import minutes_recipients
     from ..tasks import send_minutes_to_governing_bodies
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SIGNED:
         raise ValidationError("Only signed minutes are sent to the governing bodies.")
-    if not minutes.documents.filter(kind=Document.Kind.MINUTES_FULL, status=Document.Status.DONE).exists():
-        raise ValidationError("The minutes PDF is not ready yet: try again in a moment.")
-    bodies = member_governing_bodies(minutes.meeting)
-    if not bodies:
-        raise ValidationError("No member school has a governing body to send the minutes to.")
-    # Only what is really sent is recorded as sent: a body with no clerk e-mail waits for one.
-    without_email = [body.name for body in bodies.values() if not body.clerk_email]
-    bodies = {pk: body for pk, body in bodies.items() if body.clerk_email}
-    if not bodies:
-        raise ValidationError(
-            f"No governing body has a clerk e-mail to send the minutes to: add one for {', '.join(without_email)}."
+    documents = {
+        document.kind: document
+        for document in minutes.documents.filter(
+            kind__in=[Document.Kind.MINUTES_FULL, Document.Kind.MINUTES_PUBLIC], status=Document.Status.DONE
         )
-    already = set(minutes.distributions.values_list("governing_body_id", flat=True))
+    }
+    if len(documents) < 2:
+        raise ValidationError("The minutes PDFs are not ready yet: try again in a moment.")
+    sha256 = {
+        MinutesDistribution.Version.FULL: documents[Document.Kind.MINUTES_FULL].sha256,
+        MinutesDistribution.Version.PUBLIC: documents[Document.Kind.MINUTES_PUBLIC].sha256,
+    }
+    recipients = minutes_recipients(minutes)
+    bodies = [r for r in recipients if r.governing_body is not None]
+    members = [r for r in recipients if r.membership is not None]
+    if not bodies and not members:
+        raise ValidationError("No member school has a governing body, and the committee has no members, to send to.")
+    # Only what is really sent is recorded as sent: a recipient with no address waits for one.
+    sendable = [r for r in recipients if r.version]
+    if not sendable:
+        raise ValidationError(
+            "Nobody has an e-mail address to send the minutes to: add one for "
+            + ", ".join(r.name for r in recipients)
+            + "."
+        )
+    already = {
+        ("body", gb) if gb else ("member", member, version)
+        for gb, member, version in minutes.distributions.values_list("governing_body_id", "membership_id", "version")
+    }
     now = timezone.now()
     rows = MinutesDistribution.objects.bulk_create(
         [
-            MinutesDistribution(minutes=minutes, governing_body=body, sent_to=body.clerk_email, sent_at=now)
-            for body_id, body in bodies.items()
-            if body_id not in already
+            MinutesDistribution(
+                minutes=minutes,
+                governing_body=r.governing_body,
+                membership=r.membership,
+                version=r.version,
+                sha256=sha256[r.version],
+                reason=r.reason[:200],
+                sent_to=r.email,
+                sent_at=now,
+            )
+            for r in sendable
+            if r.key not in already
         ]
     )
     record(
@@ -203,7 +231,12 @@ def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistr
         verb="governance.minutes.distributed",
         target=minutes,
         partnership=minutes.meeting.committee.partnership,
-        data={"governing_bodies": len(rows)},
+        data={
+            "governing_bodies": sum(1 for row in rows if row.governing_body_id),
+            "full": sum(1 for row in rows if row.is_full),
+            "public": sum(1 for row in rows if not row.is_full),
+            "sha256": sha256,
+        },
     )
     if rows:
         ids = [row.pk for row in MinutesDistribution.objects.filter(minutes=minutes, sent_at=now)]
@@ -214,6 +247,8 @@ def distribute_minutes(*, minutes: Minutes, distributed_by) -> list[MinutesDistr
 @transaction.atomic
 def mark_distribution(*, distribution: MinutesDistribution, what: str, marked_by, at=None) -> MinutesDistribution:
     distribution = MinutesDistribution.objects.select_for_update().get(pk=distribution.pk)
+    if distribution.governing_body_id is None:
+        raise ValidationError("Receipt and ratification are recorded for governing bodies only.")
     at = at or timezone.now()
     if what == "received":
         distribution.received_at = at

@@ -129,3 +129,17 @@ def build_committee(world, *, members: int = 4, associates: int = 1) -> SimpleNa
         admissions=admissions,
         everyone=everyone,
     )
+
+
+def account_for(person, *, email: str | None = None, verified: bool = True):
+    """Links `person` to a new portal account whose e-mail (its allauth address) is verified
+    or not. The account's address differs from the person's contact address on purpose."""
+    from allauth.account.models import EmailAddress
+
+    from partnership.tests.factories import UserFactory
+
+    user = UserFactory(email=email or f"account{person.pk}@members.example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user

@@ -20,7 +20,7 @@ from governance.documents import minutes_html
 from governance.models import Document, Minutes
 from partnership.pdf import private_storage
 
-from .factories import AgendaItemFactory, MeetingFactory
+from .factories import AgendaItemFactory, MeetingFactory, account_for
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,7 @@ def test_publishing_the_agenda_emails_members_one_pdf_pack_with_the_papers_attac
     gov, world, django_capture_on_commit_callbacks, mailoutbox, tmp_path
 ):
     clerk = world.user("clerk")
+    account = account_for(gov.chair.person)
     services.attach_paper(
         item=gov.general,
         title="CPD programme draft",
@@ -187,12 +188,13 @@ def test_publishing_the_agenda_emails_members_one_pdf_pack_with_the_papers_attac
     with django_capture_on_commit_callbacks(execute=True):
         document = services.publish_agenda(meeting=gov.meeting, published_by=clerk)
     document.refresh_from_db()
-    assert document.status == Document.Status.DONE
+    assert document.status == document.public_copy.status == Document.Status.DONE
     with_email = [m for m in gov.everyone if m.person.email]
     assert len(mailoutbox) == len(with_email)
-    names = [name for name, _content, _type in mailoutbox[0].attachments]
+    (pack,) = [mail for mail in mailoutbox if mail.to == [account.email]]
+    names = [name for name, _content, _type in pack.attachments]
     assert names[0].startswith("agenda-") and "cpd.pdf" in names
-    text = pdf_text(mailoutbox[0].attachments[0][1], tmp_path)
+    text = pdf_text(pack.attachments[0][1], tmp_path)
     assert "Joint CPD programme" in text and "CPD programme draft" in text
 
 

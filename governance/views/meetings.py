@@ -21,8 +21,9 @@ from ..forms import (
     NewAgendaItemForm,
     PaperForm,
 )
-from ..models import AgendaItem, Attendance, Document, InterestEntry, Meeting, Minutes, Paper, Vote
+from ..models import AgendaItem, Attendance, InterestEntry, Meeting, Minutes, Paper, Vote
 from ..permissions import can_manage, can_see_papers, is_insider
+from ..recipients import agenda_recipients
 from ..services.meetings import members_for
 from ..services.minutes import next_meeting_after
 from .common import add_errors, committee_for, meeting_for, show_error
@@ -62,6 +63,7 @@ def meeting_detail(request, pk):
     meeting = meeting_for(request, pk)
     committee = meeting.committee
     insider = is_insider(request.user, committee)
+    manager = can_manage(request.user, committee.partnership)
     items = meeting.items.prefetch_related("papers", "decisions").order_by("order", "pk")
     if not insider:
         items = items.filter(is_confidential=False)
@@ -78,7 +80,7 @@ def meeting_detail(request, pk):
         previous_minutes = None
     documents = meeting.documents.select_related("minutes").order_by("kind", "-created_at")
     if not insider:
-        documents = [d for d in documents if d.kind == Document.Kind.MINUTES_PUBLIC]
+        documents = [d for d in documents if d.is_public]
     return render(
         request,
         "governance/meeting_detail.html",
@@ -88,7 +90,8 @@ def meeting_detail(request, pk):
             "committee": committee,
             "items": items,
             "insider": insider,
-            "can_manage": can_manage(request.user, committee.partnership),
+            "can_manage": manager,
+            "agenda_recipients": agenda_recipients(meeting) if manager and meeting.status != "cancelled" else [],
             "quorum": services.quorum_for(meeting, {a.membership_id: a.status for a in attendance}),
             "attendance": attendance,
             "matters_arising": services.matters_arising(meeting, public=not insider),

@@ -13,6 +13,7 @@ from .. import services
 from ..forms import CorrectionForm, ItemMinutesForm
 from ..models import Document, Minutes, MinutesDistribution
 from ..permissions import can_download, can_manage
+from ..recipients import minutes_recipients
 from ..services.minutes import next_meeting_after
 from .common import meeting_for, show_error
 
@@ -120,15 +121,21 @@ def minutes_correct(request, pk):
 
 @login_required
 def minutes_distribution(request, pk):
-    """Who was sent the signed minutes, and who has received or ratified them."""
+    """Who receives which version of the signed minutes and why (before anything is sent),
+    what was sent to whom, and which governing bodies have received or ratified them."""
     minutes = _minutes_for(request, pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "send":
                 rows = services.distribute_minutes(minutes=minutes, distributed_by=request.user)
-                messages.success(request, f"Minutes sent to {len(rows)} governing bodies.")
+                messages.success(request, _sent_message(rows))
             else:
-                row = get_object_or_404(MinutesDistribution, minutes=minutes, pk=request.POST.get("row") or 0)
+                row = get_object_or_404(
+                    MinutesDistribution,
+                    minutes=minutes,
+                    governing_body__isnull=False,
+                    pk=request.POST.get("row") if (request.POST.get("row") or "").isdigit() else 0,
+                )
                 services.mark_distribution(
                     distribution=row, what=request.POST.get("action", ""), marked_by=request.user
                 )
@@ -136,13 +143,16 @@ def minutes_distribution(request, pk):
         except ValidationError as error:
             show_error(request, error)
         return redirect("governance:minutes_distribution", minutes.pk)
-    rows = list(minutes.distributions.select_related("governing_body"))
-    sent = {row.governing_body_id for row in rows}
-    no_email = [
-        body
-        for pk, body in services.member_governing_bodies(minutes.meeting).items()
-        if pk not in sent and not body.clerk_email
+    rows = list(minutes.distributions.select_related("governing_body", "membership__person"))
+    sent_at = {}
+    for row in rows:
+        key = ("body", row.governing_body_id) if row.governing_body_id else ("member", row.membership_id, row.version)
+        sent_at[key] = row.sent_at
+    plan = [
+        (recipient, sent_at.get(recipient.key) if recipient.version else None)
+        for recipient in minutes_recipients(minutes)
     ]
+    body_rows = [row for row in rows if row.governing_body_id]
     return render(
         request,
         "governance/minutes_distribution.html",
@@ -150,11 +160,25 @@ def minutes_distribution(request, pk):
             "partnership": minutes.meeting.committee.partnership,
             "minutes": minutes,
             "meeting": minutes.meeting,
+            "plan": plan,
+            "to_send": sum(1 for recipient, at in plan if recipient.version and at is None),
             "rows": rows,
-            "waiting": [row for row in rows if row.received_at is None],
-            "no_email": no_email,
+            "body_rows": body_rows,
+            "waiting": [row for row in body_rows if row.received_at is None],
+            "no_email": [r.governing_body for r, _at in plan if r.governing_body is not None and not r.version],
             "documents": minutes.documents.all(),
         },
+    )
+
+
+def _sent_message(rows) -> str:
+    bodies = sum(1 for row in rows if row.governing_body_id)
+    members = [row for row in rows if row.membership_id]
+    full = sum(1 for row in members if row.is_full)
+    return (
+        f"Minutes sent to {bodies} governing {'body' if bodies == 1 else 'bodies'} (public version) and "
+        f"{len(members)} committee {'member' if len(members) == 1 else 'members'} "
+        f"({full} full, {len(members) - full} public)."
     )
 
 
