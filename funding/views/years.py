@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.once import once
 from partnership.permissions import require, school_ids_for
 from schools.models import School
 
@@ -176,6 +177,7 @@ def year_close(request, pk):
 
 @login_required
 @require_POST
+@once
 def budget_line_add(request, pk):
     year = year_for(request, pk)
     require(can_manage_funding(request.user, year.partnership))
@@ -223,6 +225,7 @@ def member_schools(partnership):
 
 
 @login_required
+@once
 def spending_list(request, pk):
     year = year_for(request, pk)
     partnership = year.partnership
@@ -262,6 +265,7 @@ def spending_list(request, pk):
 
 @login_required
 @require_POST
+@once
 def spending_void(request, pk):
     entry = get_object_or_404(
         SpendingEntry.objects.filter(

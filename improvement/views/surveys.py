@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.once import once
 from partnership.permissions import require, visible_partnership_ids
 
 from .. import rules, services
@@ -110,6 +111,7 @@ def survey_question_add(request, pk):
 
 @login_required
 @require_POST
+@once
 def survey_send(request, pk):
     survey = _survey_for(request, pk)
     require(rules.is_coordinator(request.user, survey.partnership))
