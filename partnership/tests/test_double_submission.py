@@ -1,24 +1,29 @@
 """A form sent twice, or five times at once, has one effect (partnership/once.py): payments,
 bookings, votes, signatures and invitation e-mails."""
 
+import re
 import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
 from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.db import connection, connections
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from conftest import needs_service
 from funding.models import Payment
 from partnership.audit import AuditEntry
 from partnership.models import Invitation
-from partnership.once import ALREADY_DONE, SubmissionToken, delete_old_tokens
+from partnership.once import ALREADY_DONE, SubmissionToken, delete_old_tokens, is_once_guarded
 from partnership.tests.once import once_token
 
 PAYMENT = {"amount": "125.50", "paid_on": "2026-06-01", "reference": "BACS 77"}
@@ -227,3 +232,89 @@ def test_used_tokens_are_deleted_nightly_once_no_page_can_still_send_them(world,
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["recent"]
     entry = settings.CELERY_BEAT_SCHEDULE["delete-old-form-tokens"]
     assert entry["task"] == "partnership.tasks.delete_old_form_tokens"
+
+
+class GuardedForms(HTMLParser):
+    """Every <form method="post">: where it posts, and whether it carries a one-time token."""
+
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url, self.forms, self._open = page_url, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._open = {"action": attrs.get("action") or self.page_url, "token": False}
+            self.forms.append(self._open)
+        elif tag == "input" and self._open is not None and attrs.get("name") == "once_token":
+            self._open["token"] = bool(attrs.get("value"))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._open = None
+
+
+def guarded_url_names(resolver=None, namespace="") -> set[str]:
+    """The names of every URL whose view is `@once`."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= guarded_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and is_once_guarded(pattern.callback):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+@pytest.mark.django_db
+def test_every_form_of_the_crawl_that_posts_to_a_guarded_view_carries_a_one_time_token(world):
+    from partnership.tests.crawl import pages_to_visit
+
+    guarded = guarded_url_names()
+    assert {"funding:payment_add", "cpd:book", "governance:item_votes", "invitation_list"} <= guarded
+    failures, seen = [], set()
+    for visit in pages_to_visit(world):
+        client = Client()
+        client.force_login(world.user(visit.role))
+        response = client.get(visit.url)
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = GuardedForms(visit.url)
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            match = resolve(urlsplit(form["action"]).path)
+            if not is_once_guarded(match.func):
+                continue
+            seen.add(match.view_name)
+            if not form["token"]:
+                failures.append(f"{visit.url} as {visit.role}: the form posting to {form['action']} has no once_token")
+    assert not failures, "\n".join(failures)
+    # The rest show only in states the matrix's objects are not in (an unissued round, a
+    # payment, approved minutes, a draft survey, a matched request): checked in the templates below.
+    assert guarded - seen <= SHOWN_IN_OTHER_STATES, f"the crawl saw no form for {sorted(guarded - seen)}"
+
+
+SHOWN_IN_OTHER_STATES = {
+    "funding:payment_reverse",
+    "funding:round_issue",
+    "governance:minutes_sign",
+    "improvement:request_agree",
+    "improvement:survey_send",
+}
+POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", re.S | re.I)
+ACTION = re.compile(r"action=\"\{% url '([^']+)'")
+
+
+def test_every_template_form_that_posts_to_a_guarded_view_carries_a_one_time_token():
+    guarded, failures, seen = guarded_url_names(), [], set()
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        for form in POST_FORM.findall(path.read_text()):
+            action = ACTION.search(form)
+            if action and action.group(1) in guarded:
+                seen.add(action.group(1))
+                if "{% once_token %}" not in form:
+                    failures.append(f"{path}: the form posting to {action.group(1)} has no {{% once_token %}}")
+    assert not failures, "\n".join(failures)
+    assert {"funding:payment_reverse", "funding:round_issue", "governance:minutes_sign"} <= seen
+    # The improvement pages post through one form template, which carries the token.
+    assert "{% once_token %}" in Path(settings.BASE_DIR, "templates/improvement/_form.html").read_text()
