@@ -48,12 +48,22 @@ def _posts_carry_the_form_token_a_page_would(request, monkeypatch):
 
     from partnership.tests.once import with_once_token
 
-    post = Client.post
+    post, login, logout = Client.post, Client._login, Client.logout
 
     def post_with_token(self, path, data=None, *args, **kwargs):
         return post(self, path, with_once_token(self, path, data), *args, **kwargs)
 
+    def remember_user(self, user, *args, **kwargs):
+        self.once_user = user  # known without reading the session (the database may be down)
+        return login(self, user, *args, **kwargs)
+
+    def forget_user(self):
+        self.once_user = None
+        return logout(self)
+
     monkeypatch.setattr(Client, "post", post_with_token)
+    monkeypatch.setattr(Client, "_login", remember_user)
+    monkeypatch.setattr(Client, "logout", forget_user)
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ guarded view (`with_once_token`) unless the test sends its own `once_token` or i
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
 from django.urls import Resolver404, resolve
 
 from partnership.once import FIELD, is_once_guarded, new_token
@@ -33,9 +31,7 @@ def with_once_token(client, path: str, data):
         data = {}
     if not isinstance(data, dict) or FIELD in data or not posts_to_guarded_view(path):
         return data
-    if settings.SESSION_COOKIE_NAME not in client.cookies:
+    user = getattr(client, "once_user", None)  # set by conftest when the client signs in
+    if user is None:
         return data  # nobody signed in: the view sends them to sign in first
-    user_id = client.session.get(SESSION_KEY)
-    if user_id is None:
-        return data
-    return {**data, FIELD: once_token(get_user_model()(pk=user_id))}
+    return {**data, FIELD: once_token(user)}
