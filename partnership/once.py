@@ -70,17 +70,17 @@ def token_from(request) -> str:
     value = request.POST.get(FIELD, "")
     if not value:
         raise RefusedToken(
-            "This form was sent without the portal's one-time form code, so it was not used. "
-            "It may come from a page opened before the portal was updated."
+            "It was sent without the portal's one-time form code: it may come from a page opened "
+            "before the portal was updated, or from outside the portal."
         )
     try:
         owner, nonce = signing.TimestampSigner(salt=_SALT).unsign(value, max_age=MAX_AGE).split(":", 1)
     except signing.SignatureExpired:
-        raise RefusedToken("The page this form came from is more than two days old, so it was not used.") from None
+        raise RefusedToken("The page it came from is more than two days old.") from None
     except (signing.BadSignature, ValueError):
-        raise RefusedToken("This form's one-time form code is not one the portal made, so it was not used.") from None
+        raise RefusedToken("Its one-time form code is not one the portal made.") from None
     if owner != str(request.user.pk):
-        raise RefusedToken("This form was made for another account, so it was not used.")
+        raise RefusedToken("It was made for another account.")
     return nonce
 
 
@@ -112,7 +112,7 @@ def _run_once(view, request, nonce, args, kwargs):
         first = _claim(request, nonce)
         if first is not None:
             if first.user_id != request.user.pk:
-                raise RefusedToken("This form was made for another account, so it was not used.")
+                raise RefusedToken("It was made for another account.")
             messages.info(request, ALREADY_DONE)
             return redirect(first.outcome_url or request.path)
         errors_before = _error_messages(request)

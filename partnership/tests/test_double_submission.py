@@ -121,7 +121,7 @@ def test_a_payment_posted_without_the_form_token_is_refused_with_a_clear_message
     response = client.post(payment_url(funding, world), PAYMENT)
     assert response.status_code == 400
     page = unescape(response.content.decode())
-    assert "This form was not used" in page and "sent without the portal's one-time form code" in page
+    assert "This form was not used" in page and "It was sent without the portal's one-time form code" in page
     assert "Reload the page the form is on" in page
     assert not Payment.objects.exists()
 
