@@ -39,6 +39,34 @@ def _tasks_run_inline_and_cache_is_clean():
 
 
 @pytest.fixture(autouse=True)
+def _posts_carry_the_form_token_a_page_would(request, monkeypatch):
+    """A POST to an `@once` view gets a fresh one-time token, as from the page a browser shows
+    (partnership/tests/once.py); tests of the token itself send their own, or opt out."""
+    if request.node.get_closest_marker("without_once_token"):
+        return
+    from django.test import Client
+
+    from partnership.tests.once import with_once_token
+
+    post, login, logout = Client.post, Client._login, Client.logout
+
+    def post_with_token(self, path, data=None, *args, **kwargs):
+        return post(self, path, with_once_token(self, path, data), *args, **kwargs)
+
+    def remember_user(self, user, *args, **kwargs):
+        self.once_user = user  # known without reading the session (the database may be down)
+        return login(self, user, *args, **kwargs)
+
+    def forget_user(self):
+        self.once_user = None
+        return logout(self)
+
+    monkeypatch.setattr(Client, "post", post_with_token)
+    monkeypatch.setattr(Client, "_login", remember_user)
+    monkeypatch.setattr(Client, "logout", forget_user)
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_a_temporary_folder(settings, tmp_path):
     storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

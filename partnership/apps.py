@@ -53,6 +53,9 @@ class PartnershipConfig(AppConfig):
         register_periodic_task(
             "clear-expired-sessions", "partnership.tasks.clear_expired_sessions", crontab(hour=3, minute=30)
         )
+        register_periodic_task(
+            "delete-old-form-tokens", "partnership.tasks.delete_old_form_tokens", crontab(hour=3, minute=40)
+        )
 
         # The core's main pages, measured by `make bench` (apps register theirs the same way).
         register_bench_page(BenchPage("dashboard", "partnership_dashboard", order=0))

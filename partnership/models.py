@@ -312,5 +312,7 @@ class UnsentTask(models.Model):
         return f"{self.task_name}{tuple(self.args)}"
 
 
-# Termly reports live in their own module of the core; importing them here registers the model.
+# Models kept in their own modules of the core; importing them here registers them: used form
+# tokens (the double-submission guard, beside its decorator) and termly reports.
+from .once import SubmissionToken  # noqa: E402, F401
 from .reports.models import TermlyReport  # noqa: E402, F401

@@ -109,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.portal",
             ],
+            # `{% once_token %}` sits next to `{% csrf_token %}` in forms, with no load line.
+            "builtins": ["partnership.templatetags.once"],
         },
     },
 ]

@@ -40,6 +40,14 @@ def clear_expired_sessions() -> None:
 
 
 @shared_task
+def delete_old_form_tokens() -> int:
+    """Nightly: used form tokens past their expiry are deleted (see partnership.once)."""
+    from .once import delete_old_tokens
+
+    return delete_old_tokens()
+
+
+@shared_task
 def ping(value: int) -> int:
     """A trivial task used to check that a worker is reachable."""
     return value + 1

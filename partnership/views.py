@@ -14,6 +14,7 @@ from . import dashboard_cache
 from .current import current_partnership, get_partnership
 from .forms import AcceptInvitationForm, InvitationForm, TermForm
 from .models import AuditEntry, Invitation, Term
+from .once import once
 from .permissions import can_invite, can_manage_partnership, has_role, require, roles_in
 from .registry import registry
 from .services import InvitationError, accept_invitation, invite_person, revoke_invitation
@@ -96,6 +97,7 @@ def _school_choices(partnership):
 
 
 @login_required
+@once
 def invitation_list(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     require(can_invite(request.user, partnership))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
 from partnership.db import retry_on_lost_connection
+from partnership.once import once
 from partnership.permissions import require
 
 from ..forms import BookingForm, FeedbackForm, FollowUpForm
@@ -30,6 +31,7 @@ from .common import bookable_people, staff_of_member_schools
 
 @login_required
 @require_POST
+@once
 def book(request, pk):
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("programme__partnership"), pk=pk)
     use_partnership(request, event.programme.partnership)
@@ -58,6 +60,7 @@ def book(request, pk):
 
 @login_required
 @require_POST
+@once
 def cancel(request, pk):
     booking = get_object_or_404(
         Booking.objects.for_user(request.user).select_related("event__programme__partnership", "person"), pk=pk

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
+from partnership.once import once
 from partnership.permissions import require
 
 from ..costs import add_event_cost, remove_event_cost
@@ -17,6 +18,7 @@ from ..permissions import can_organise
 
 
 @login_required
+@once
 def event_costs(request, pk):
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("programme__partnership"), pk=pk)
     partnership = event.programme.partnership

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.once import once
 from partnership.permissions import require, visible_partnership_ids
 
 from .. import services
@@ -30,6 +31,7 @@ def _grant_context(request, partnership, **forms) -> dict:
 
 
 @login_required
+@once
 def grant_list(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     require(can_read_all_funding(request.user, partnership))
@@ -53,6 +55,7 @@ def grant_list(request, partnership_slug):
 
 @login_required
 @require_POST
+@once
 def grant_release(request, pk):
     grant = get_object_or_404(
         Grant.objects.filter(partnership_id__in=visible_partnership_ids(request.user)).select_related("partnership"),
@@ -80,6 +83,7 @@ def grant_release(request, pk):
 
 @login_required
 @require_POST
+@once
 def condition_met(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     require(can_manage_funding(request.user, partnership))

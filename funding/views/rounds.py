@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
 from partnership.exports import csv_response
+from partnership.once import once
 from partnership.pdf import private_storage
 from partnership.permissions import require
 from partnership.registry import registry
@@ -47,6 +48,7 @@ def contribution_for(request, pk, school_pk) -> Contribution:
 
 
 @login_required
+@once
 def round_list(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     require(can_read_all_funding(request.user, partnership))
@@ -92,6 +94,7 @@ def round_detail(request, pk):
 
 @login_required
 @require_POST
+@once
 def round_issue(request, pk):
     contribution_round = round_for(request, pk)
     require(can_manage_funding(request.user, contribution_round.partnership))
@@ -231,6 +234,7 @@ def contribution_confirm(request, pk, school_pk):
 
 
 @login_required
+@once
 def contribution_amend(request, pk, school_pk):
     contribution = contribution_for(request, pk, school_pk)
     require(can_manage_funding(request.user, contribution.round.partnership))
@@ -250,6 +254,7 @@ def contribution_amend(request, pk, school_pk):
 
 @login_required
 @require_POST
+@once
 def payment_add(request, pk, school_pk):
     contribution = contribution_for(request, pk, school_pk)
     require(can_manage_funding(request.user, contribution.round.partnership))
@@ -300,6 +305,7 @@ def statement_pdf_download(request, pk):
 
 @login_required
 @require_POST
+@once
 def payment_reverse(request, pk):
     payment = get_object_or_404(Payment.objects.for_user(request.user).select_related("round__partnership"), pk=pk)
     use_partnership(request, payment.round.partnership)

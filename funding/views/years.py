@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
 from partnership.exports import csv_response
+from partnership.once import once
 from partnership.permissions import require, school_ids_for
 from schools.models import School
 
@@ -174,6 +175,7 @@ def year_close(request, pk):
 
 @login_required
 @require_POST
+@once
 def budget_line_add(request, pk):
     year = year_for(request, pk)
     require(can_manage_funding(request.user, year.partnership))
@@ -221,6 +223,7 @@ def member_schools(partnership):
 
 
 @login_required
+@once
 def spending_list(request, pk):
     year = year_for(request, pk)
     partnership = year.partnership
@@ -260,6 +263,7 @@ def spending_list(request, pk):
 
 @login_required
 @require_POST
+@once
 def spending_void(request, pk):
     entry = get_object_or_404(
         SpendingEntry.objects.filter(

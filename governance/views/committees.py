@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership
 from partnership.models import Term
+from partnership.once import once
 from partnership.permissions import require
 
 from .. import services
@@ -230,6 +231,7 @@ def membership_end(request, pk):
 
 
 @login_required
+@once
 def committee_resolution(request, pk):
     committee = committee_for(request, pk)
     require(can_manage(request.user, committee.partnership))

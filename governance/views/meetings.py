@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
+from partnership.once import once
 from partnership.pdf import private_storage
 from partnership.permissions import require
 
@@ -196,6 +197,7 @@ def paper_download(request, pk):
 
 @login_required
 @require_POST
+@once
 def meeting_publish(request, pk):
     meeting = meeting_for(request, pk)
     require(can_manage(request.user, meeting.committee.partnership))
@@ -292,6 +294,7 @@ def meeting_interests(request, pk):
 
 
 @login_required
+@once
 def item_votes(request, pk):
     """Quorum first, then the motion and a vote per present member."""
     item = get_object_or_404(

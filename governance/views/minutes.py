@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
+from partnership.once import once
 from partnership.pdf import private_storage
 from partnership.permissions import require, visible_partnership_ids
 
@@ -88,6 +89,7 @@ def minutes_approve(request, pk):
 
 @login_required
 @require_POST
+@once
 def minutes_sign(request, pk):
     minutes = _minutes_for(request, pk)
     try:
@@ -120,6 +122,7 @@ def minutes_correct(request, pk):
 
 
 @login_required
+@once
 def minutes_distribution(request, pk):
     """Who receives which version of the signed minutes and why (before anything is sent),
     what was sent to whom, and which governing bodies have received or ratified them."""

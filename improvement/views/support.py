@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.once import once
 from partnership.permissions import require, visible_partnership_ids
 from schools.models import Expertise, School
 
@@ -133,6 +134,7 @@ def request_match(request, pk):
 
 @login_required
 @require_POST
+@once
 def request_agree(request, pk):
     support_request = _request_for(request, pk)
     require(rules.is_coordinator(request.user, support_request.partnership))
@@ -212,6 +214,7 @@ def agreement_detail(request, pk):
 
 @login_required
 @require_POST
+@once
 def agreement_visit(request, pk):
     agreement = _agreement_for(request, pk)
     require(rules.can_log_visit(request.user, agreement))

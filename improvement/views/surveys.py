@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
 from partnership.exports import csv_response
+from partnership.once import once
 from partnership.permissions import require, visible_partnership_ids
 
 from .. import rules, services
@@ -108,6 +109,7 @@ def survey_question_add(request, pk):
 
 @login_required
 @require_POST
+@once
 def survey_send(request, pk):
     survey = _survey_for(request, pk)
     require(rules.is_coordinator(request.user, survey.partnership))
