@@ -11,8 +11,10 @@ no e-mail is sent, even once the tasks it might have queued have run.
 import hashlib
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from conftest import ATTACKER_ROLES
@@ -29,6 +31,7 @@ TOKEN_URLS = {
 }
 # Tables a refused request may write: the attacker's own session.
 UNWATCHED_TABLES = {"django_session"}
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 REFUSED = {403, 404, 405}
 ATTACKERS = ["outsider", *ATTACKER_ROLES]
 
@@ -74,30 +77,55 @@ def test_every_object_url_of_the_project_is_tried_except_secret_links():
     assert not tried & {"home", "dashboard", "reports:overview"}, "pages of one's own are not object URLs"
 
 
+def sessions_of(client, users: dict) -> dict[str, str]:
+    """Sign each user in once (through the test client, as every test does) and keep the session
+    cookie: switching cookies between attempts writes nothing, signing in again would."""
+    cookie = settings.SESSION_COOKIE_NAME
+    sessions = {}
+    for role, user in users.items():
+        client.cookies.pop(cookie, None)  # a fresh session; logout() would delete the last one
+        client.force_login(user)
+        sessions[role] = client.cookies[cookie].value
+    return sessions
+
+
+def writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(WRITE_STATEMENTS)
+        and not any(table in query["sql"] for table in UNWATCHED_TABLES)
+    ]
+
+
 @pytest.mark.parametrize("case", OBJECT_CASES, ids=[case.id for case in OBJECT_CASES])
 def test_the_attacker_partnership_is_refused_and_changes_nothing(
     case, world, client, django_capture_on_commit_callbacks
 ):
     url = reverse(case.url_name, args=case.args(world))
+    sessions = sessions_of(client, {role: world.user(role) for role in ATTACKERS})
+    # Form data may create rows (a school to add, a file to upload): made before the snapshot.
+    data = {role: case.data(world) for role in ATTACKERS}
+    before = database_fingerprint()
     failures = []
     for role in ATTACKERS:
-        client.logout()
-        client.force_login(world.user(role))
-        data = case.data(world)  # may create rows (a school to add, a file to upload): before the snapshot
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
         for method in ("get", "post"):
             mail.outbox.clear()
-            before = database_fingerprint()
             # Run what a request queues on commit, so a task that writes or sends is caught too.
-            with django_capture_on_commit_callbacks(execute=True):
-                response = client.get(url) if method == "get" else client.post(url, data)
-            changed = changed_tables(before, database_fingerprint())
+            with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+                response = client.get(url) if method == "get" else client.post(url, data[role])
             attempt = f"{role} {method.upper()}"
+            if response.wsgi_request.user != world.user(role):
+                failures.append(f"{attempt}: made as {response.wsgi_request.user}, not as the attacker")
             if not is_refused(response):
                 failures.append(f"{attempt}: {response.status_code} {response.get('Location', '')}".rstrip())
-            if changed:
-                failures.append(f"{attempt}: changed {', '.join(changed)}")
+            failures += [f"{attempt}: wrote {sql[:200]}" for sql in writes(queries)]
             if mail.outbox:
                 failures.append(f"{attempt}: sent {[message.subject for message in mail.outbox]}")
+    changed = changed_tables(before, database_fingerprint())
+    if changed:
+        failures.append(f"rows changed in {', '.join(changed)}")
     assert not failures, f"{url}\n" + "\n".join(failures)
 
 
