@@ -4,8 +4,9 @@ The attacker partnership ("elsewhere", in the same local authority) has a coordi
 matrix's "outsider"), a clerk, a headteacher and staff of its own school, and a
 per-partnership LA officer. Each of them tries every URL of the permission matrix that
 names a thing of winsford (its slug, or a pk or token of one of its records), by GET and by
-POST (with the case's form data): each attempt is refused, no row of any table changes and
-no e-mail is sent, even once the tasks it might have queued have run.
+POST (with the case's form data), also with its own slug in place of winsford's: each attempt
+is refused, no row of any table changes and no e-mail is sent, even once the tasks it might
+have queued have run.
 """
 
 import hashlib
@@ -28,6 +29,12 @@ TOKEN_URLS = {
     "cpd:feed": "a calendar feed's secret address",
     "cpd:follow_up": "the impact follow-up link e-mailed to the participant",
     "improvement:survey_respond": "a survey recipient's personal link",
+}
+# Addresses whose record after the slug is shared by the partnerships of a local authority, so
+# the attacker's own slug in front of it is the attacker's own page.
+SHARED_RECORD_URLS = {
+    "reports:report_term": "the world's terms are the local authority's",
+    "reports:generate": "the world's terms are the local authority's",
 }
 # Tables a refused request may write: the attacker's own session.
 UNWATCHED_TABLES = {"django_session"}
@@ -102,31 +109,36 @@ def writes(queries) -> list[str]:
 def test_the_attacker_partnership_is_refused_and_changes_nothing(
     case, world, client, django_capture_on_commit_callbacks
 ):
-    url = reverse(case.url_name, args=case.args(world))
+    args = case.args(world)
+    urls = [reverse(case.url_name, args=args)]
+    if len(args) > 1 and args[0] == world.partnership.slug and case.url_name not in SHARED_RECORD_URLS:
+        # The attacker's own partnership in the address, winsford's record after it.
+        urls.append(reverse(case.url_name, args=[world.other_partnership.slug, *args[1:]]))
     sessions = sessions_of(client, {role: world.user(role) for role in ATTACKERS})
     # Form data may create rows (a school to add, a file to upload): made before the snapshot.
-    data = {role: case.data(world) for role in ATTACKERS}
+    data = {(role, url): case.data(world) for role in ATTACKERS for url in urls}
     before = database_fingerprint()
     failures = []
     for role in ATTACKERS:
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
-        for method in ("get", "post"):
-            mail.outbox.clear()
-            # Run what a request queues on commit, so a task that writes or sends is caught too.
-            with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-                response = client.get(url) if method == "get" else client.post(url, data[role])
-            attempt = f"{role} {method.upper()}"
-            if response.wsgi_request.user != world.user(role):
-                failures.append(f"{attempt}: made as {response.wsgi_request.user}, not as the attacker")
-            if not is_refused(response):
-                failures.append(f"{attempt}: {response.status_code} {response.get('Location', '')}".rstrip())
-            failures += [f"{attempt}: wrote {sql[:200]}" for sql in writes(queries)]
-            if mail.outbox:
-                failures.append(f"{attempt}: sent {[message.subject for message in mail.outbox]}")
+        for url in urls:
+            for method in ("get", "post"):
+                mail.outbox.clear()
+                # Run what a request queues on commit, so a task that writes or sends is caught too.
+                with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+                    response = client.get(url) if method == "get" else client.post(url, data[role, url])
+                attempt = f"{role} {method.upper()} {url}"
+                if response.wsgi_request.user != world.user(role):
+                    failures.append(f"{attempt}: made as {response.wsgi_request.user}, not as the attacker")
+                if not is_refused(response):
+                    failures.append(f"{attempt}: {response.status_code} {response.get('Location', '')}".rstrip())
+                failures += [f"{attempt}: wrote {sql[:200]}" for sql in writes(queries)]
+                if mail.outbox:
+                    failures.append(f"{attempt}: sent {[message.subject for message in mail.outbox]}")
     changed = changed_tables(before, database_fingerprint())
     if changed:
         failures.append(f"rows changed in {', '.join(changed)}")
-    assert not failures, f"{url}\n" + "\n".join(failures)
+    assert not failures, "\n".join(failures)
 
 
 def test_the_attacker_partnership_works_in_its_own_partnership(world, client):
@@ -153,10 +165,11 @@ def test_the_attacker_partnership_works_in_its_own_partnership(world, client):
 
 def test_pages_of_ones_own_show_the_attacker_partnership_only_its_own_things(world, client):
     from partnership.models import Term
-    from partnership.tests.factories import ready_report
+    from partnership.tests.factories import TermFactory, ready_report
 
     theirs = ready_report(partnership=world.other_partnership, term=Term.current_for(world.other_partnership))
     winsford = ready_report(partnership=world.partnership, term=Term.current_for(world.partnership))
+    winsford_term = TermFactory(partnership=world.partnership, local_authority=world.partnership.local_authority)
     for role in ["outsider", "attacker_head", "attacker_clerk", "attacker_officer"]:
         client.logout()
         client.force_login(world.user(role))
@@ -168,3 +181,6 @@ def test_pages_of_ones_own_show_the_attacker_partnership_only_its_own_things(wor
         assert reverse("reports:download_pdf", args=[winsford.pk]) not in content, role
         assert "Winsford" not in content, role
         assert "That partnership is not one of yours" in content, role
+        # Winsford's own term dates are not theirs, even behind their own slug.
+        term_url = reverse("reports:report_term", args=[world.other_partnership.slug, winsford_term.pk])
+        assert client.get(term_url).status_code == 404, role
