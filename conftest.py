@@ -13,8 +13,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a-long-pass-phrase"
 
+# The second partnership on the same deployment ("elsewhere", same local authority) is an
+# attacker: its coordinator is "outsider"; these are its other people.
+ATTACKER_ROLES = ["attacker_staff", "attacker_head", "attacker_clerk", "attacker_officer"]
 # Every role the permission matrix knows, in the order its tables print.
-ROLES = ["anonymous", "staff", "other_head", "head", "clerk", "la_officer", "coordinator", "outsider"]
+ROLES = ["anonymous", "staff", "other_head", "head", "clerk", "la_officer", "coordinator", "outsider", *ATTACKER_ROLES]
 
 
 def needs_service(what: str) -> None:
@@ -100,7 +103,8 @@ def celery_worker_real(transactional_db):
 
 @dataclass
 class World:
-    """One partnership with two schools, a second partnership, and a user for every role."""
+    """One partnership with two schools, a second (attacker) partnership with a school of its
+    own, and a user for every role."""
 
     partnership: object
     other_partnership: object
@@ -170,6 +174,11 @@ def build_world() -> World:
         "la_officer": (partnership, Role.LA_OFFICER, None),
         "coordinator": (partnership, Role.COORDINATOR, None),
         "outsider": (other, Role.COORDINATOR, None),
+        # The attacker partnership's own people; its LA officer is per-partnership (not LA-wide).
+        "attacker_staff": (other, Role.STAFF, foreign_school),
+        "attacker_head": (other, Role.HEADTEACHER, foreign_school),
+        "attacker_clerk": (other, Role.CLERK, None),
+        "attacker_officer": (other, Role.LA_OFFICER, None),
     }
     for role, (where, granted, at_school) in grants.items():
         user = UserFactory(email=f"{role}@example.org", password=PASSWORD)

@@ -6,12 +6,14 @@ no case, or a case does not say what every role gets.
 
 Conventions: anonymous people are sent to sign in (302); users of another partnership get
 404 (we do not admit the thing exists); people who may read but not write get 403.
+The attacker partnership's roles (conftest.ATTACKER_ROLES) get what its coordinator, the
+outsider, gets unless a case names them.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from conftest import ROLES
+from conftest import ATTACKER_ROLES, ROLES
 
 MEMBERS = ["staff", "other_head", "head", "clerk", "la_officer", "coordinator"]
 
@@ -22,6 +24,8 @@ def statuses(default: int | None = None, **by_role: int) -> dict[str, int]:
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
     table = {role: by_role.get(role, default) for role in ROLES}
+    for role in set(ATTACKER_ROLES) - set(by_role):
+        table[role] = table["outsider"]
     missing = [role for role, status in table.items() if status is None]
     if missing:
         raise ValueError(f"No expected status for {missing}")
@@ -104,5 +108,6 @@ CASES = [
     Case("reports:download_pdf", only(*REPORT_READERS), args=_ready_report),
     Case("reports:download_csv", only(*REPORT_READERS), args=_ready_report),
     # Every report of the partnerships the person reads reports for: the outsider sees their own.
-    Case("reports:overview", statuses(200, anonymous=302, staff=403)),
+    # Staff read no reports, in either partnership.
+    Case("reports:overview", statuses(200, anonymous=302, staff=403, attacker_staff=403)),
 ]
