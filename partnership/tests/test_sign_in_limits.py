@@ -51,7 +51,15 @@ def test_behind_one_trusted_proxy_the_address_the_proxy_saw_is_counted(world, se
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     # The client sends its own (false) X-Forwarded-For; the proxy appends the address it saw.
-    for n in range(20):
+    for n in range(5):
+        sign_in(
+            PlainClient(**proxy), f"nobody{n}@example.org", "guess", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.5"
+        )
+    response, signed_in = sign_in(
+        PlainClient(**proxy), "clerk@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+    assert signed_in == str(world.user("clerk").pk), "five failures from one address do not lock it"
+    for n in range(5, 20):
         sign_in(
             PlainClient(**proxy), f"nobody{n}@example.org", "guess", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.5"
         )

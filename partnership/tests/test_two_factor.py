@@ -83,18 +83,13 @@ def test_a_script_name_that_looks_like_an_allowed_page_does_not_skip_the_check(w
     assert response.status_code == 302 and "/accounts/2fa/reauthenticate/" in response["Location"]
 
 
-def test_the_sign_in_form_with_the_code_gives_a_session_that_passed(world):
-    """Through the real form: password, then the code; the portal then opens."""
-    coordinator = world.user("coordinator")
-    client = PlainClient()
-    client.post(reverse("account_login"), {"login": coordinator.email, "password": PASSWORD})
-    client.post(reverse("mfa_authenticate"), {"code": totp_code(coordinator)})
-
-    assert client.get("/p/winsford/").status_code == 200
-
-
-def test_the_test_client_fixture_signs_in_with_the_second_factor_passed(world, client):
+def test_the_test_client_records_the_second_factor_as_allauth_does_at_sign_in(world, client):
     client.force_login(world.user("coordinator"))
+
+    records = client.session["account_authentication_methods"]
+
+    assert [record["method"] for record in records] == ["password", "mfa"]
+    assert records[1]["type"] == "totp"
     assert client.get("/p/winsford/").status_code == 200
 
 

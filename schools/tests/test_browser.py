@@ -6,14 +6,11 @@ from conftest import sign_in_browser
 @pytest.mark.browser
 def test_the_import_page_updates_itself_when_the_job_finishes(live_server, page, transactional_db):
     from conftest import build_world
-    from partnership.models import Role, RoleGrant
-    from partnership.tests.factories import UserFactory
     from schools.models import ImportJob
 
     world = build_world()
-    # A demo coordinator signs in without a second factor, which keeps the browser simple.
-    user = UserFactory(email="demo.coordinator@example.org", password="a-long-pass-phrase", is_demo=True)
-    RoleGrant.objects.create(user=user, partnership=world.partnership, role=Role.COORDINATOR)
+    # The coordinator signs in with the code from their authenticator (sign_in_browser).
+    user = world.user("coordinator")
     job = ImportJob.objects.create(
         partnership=world.partnership, original_name="edubasealldata.csv", stored_name="x.csv", size=1000
     )
