@@ -1,6 +1,7 @@
 """Shared test fixtures: the standard world of roles, real services, the browser."""
 
 import os
+import re
 from dataclasses import dataclass, field
 
 os.environ.setdefault("PORTAL_TESTING", "true")
@@ -195,6 +196,15 @@ def world(db):
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also records a passed second factor for a
+    user with an authenticator (as signing in through the form does): partnership/testing.py."""
+    from partnership.testing import Client
+
+    return Client()
+
+
+@pytest.fixture
 def signed_in(client):
     """signed_in(user) -> the test client, signed in as that user (or anonymous for None)."""
 
@@ -236,4 +246,11 @@ def sign_in_browser(page, live_server, email, password=PASSWORD):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign In").click()
+    if "/accounts/2fa/authenticate/" in page.url:  # the account has an authenticator
+        from partnership.models import User
+        from partnership.testing import totp_code
+
+        page.get_by_label("Code").fill(totp_code(User.objects.get(email=email)))
+        page.get_by_role("button", name=re.compile("sign in", re.I)).click()

@@ -27,11 +27,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.pages import bench_pages, find_target, school_list_page  # noqa: E402
+from partnership.testing import Client  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 WARM_UP = 2

@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.test import Client
 
 from bench.pages import find_target
 from partnership.scale import seed_scale
+from partnership.testing import Client
 from schools.models import School
 
 PAGES_PER_ROLE = 300

@@ -1,25 +1,34 @@
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 
-from .permissions import has_totp, needs_two_factor
+from .two_factor import second_factor_redirect
 
-# Pages a person must reach to set up two-factor authentication or leave.
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invite/", "/healthz")
+# Pages a person must reach to set up two-factor authentication, pass it, or leave. The
+# rest of /accounts/ (e-mail addresses, password change) waits for the second factor.
+ALLOWED_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/accounts/2fa/",
+    "/static/",
+    "/healthz",
+)
 
 
 class RequireTwoFactorMiddleware:
-    """Coordinators and LA officers see no data until they have set up TOTP."""
+    """Coordinators, LA officers, staff and superusers see no data (the Django admin
+    included) until this session has passed two-factor authentication."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # has_totp comes with the grants in one query, read afresh on every request, so
-        # removing the authenticator brings the requirement back at once.
-        if request.path.startswith(ALLOWED_PREFIXES) or not needs_two_factor(request.user) or has_totp(request.user):
+        # path_info is what URL routing reads; request.path starts with SCRIPT_NAME, which a
+        # client can set ("/accounts") to pass for an allowed page while reaching any other.
+        if request.path_info.startswith(ALLOWED_PREFIXES):
             return self.get_response(request)
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        # Whether an authenticator is set up comes with the grants, read afresh on every
+        # request, so removing it brings the requirement back at once.
+        return second_factor_redirect(request) or self.get_response(request)
 
 
 class HealthCheckMiddleware:

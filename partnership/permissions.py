@@ -6,12 +6,14 @@ with `visible_partnerships`. People who may read but not write get 403 from `req
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 
 from .models import Partnership, Role, RoleGrant
 
-# Roles that see partnership data only after setting up two-factor authentication.
+# Roles that see partnership data only in a session that passed two-factor authentication
+# (so do staff, who reach the Django admin, and superusers: see needs_two_factor).
 ROLES_NEEDING_TWO_FACTOR = {Role.COORDINATOR, Role.LA_OFFICER}
 
 
@@ -44,7 +46,8 @@ def grants(user) -> list[Grant]:
         )
         cached = [Grant(row.partnership_id, row.role, row.school_id) for row in rows]
         user._portal_partnerships = {row.partnership_id: row.partnership for row in rows}
-        user._portal_has_totp = any(row.has_totp for row in rows)
+        # Without grants there is no row to bring it: has_totp asks on its own.
+        user._portal_has_totp = any(row.has_totp for row in rows) if rows else None
         user._portal_grants = cached
     return cached
 
@@ -62,9 +65,14 @@ def granted_partnerships(user) -> dict[int, Partnership]:
 
 
 def has_totp(user) -> bool:
-    """Whether a user with grants has set up TOTP (loaded with the grants; False without grants)."""
+    """Whether the user has set up TOTP (loaded with the grants; one query of its own for a
+    user without grants, such as an administrator)."""
     grants(user)
-    return getattr(user, "_portal_has_totp", False)
+    if getattr(user, "_portal_has_totp", None) is None and getattr(user, "is_authenticated", False):
+        from allauth.mfa.models import Authenticator
+
+        user._portal_has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(getattr(user, "_portal_has_totp", False))
 
 
 def visible_partnership_ids(user) -> set[int]:
@@ -104,8 +112,13 @@ def is_head_of(user, school) -> bool:
 
 
 def needs_two_factor(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or user.is_demo:
+    """Coordinators, LA officers, staff (who reach the Django admin) and superusers. Demo
+    accounts, whose password is public, are exempt only on a development machine (DEBUG):
+    elsewhere they cannot sign in at all (partnership/backends.py)."""
+    if not getattr(user, "is_authenticated", False) or (user.is_demo and settings.DEBUG):
         return False
+    if user.is_staff or user.is_superuser:
+        return True
     return any(grant.role in ROLES_NEEDING_TWO_FACTOR for grant in grants(user))
 
 

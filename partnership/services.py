@@ -41,25 +41,32 @@ def revoke_invitation(*, invitation: Invitation, revoked_by) -> None:
 
 @transaction.atomic
 def accept_invitation(*, token: str, password: str | None, first_name: str = "", last_name: str = "", user=None):
-    """Creates (or, for a signed-in person, reuses) the account and grants the role.
+    """Creates the account for a new e-mail address, or grants the role to `user`, the
+    signed-in account of the invitation's address, and grants the role.
 
-    Returns the user. Raises InvitationError when the invitation can no longer be used."""
+    An existing account is never created, changed or signed in here: its owner signs in as
+    usual (two-factor included) and accepts as `user`. Returns the user. Raises
+    InvitationError when the invitation can no longer be used or is for another account."""
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or invitation.status != "Pending":
         raise InvitationError("This invitation link is no longer valid. Ask your coordinator for a new one.")
     User = get_user_model()
     if user is None:
-        user = User.objects.filter(email__iexact=invitation.email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=invitation.email,
-                password=password,
-                first_name=first_name or invitation.first_name,
-                last_name=last_name or invitation.last_name,
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationError(
+                f"An account for {invitation.email} already exists: sign in to it to accept this invitation."
             )
-        elif password:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            first_name=first_name or invitation.first_name,
+            last_name=last_name or invitation.last_name,
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            f"This invitation is for {invitation.email}, not {user.email}. "
+            f"Sign out, then sign in as {invitation.email} to accept it."
+        )
     RoleGrant.objects.get_or_create(
         user=user, partnership=invitation.partnership, role=invitation.role, school=invitation.school
     )

@@ -51,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnership.admin_site.PortalAdminConfig",  # django.contrib.admin, signing in through allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,9 +152,10 @@ else:
 DASHBOARD_CACHE_SECONDS = 0 if TESTING else int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
 
 AUTH_USER_MODEL = "partnership.User"
+# Django's and allauth's backends, refusing demo accounts outside DEBUG (partnership/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "partnership.backends.ModelBackend",
+    "partnership.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,11 +175,24 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Failed sign-ins count per account (the key is the e-mail address: five wrong passwords
+# lock that account for five minutes) and per client address, more loosely, so one address
+# trying many accounts is still held back without one person's typing locking out everyone
+# behind the same address. A wrong two-factor code counts the same way.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/m/ip,5/5m/key",
+    "login_failed": "20/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The client address is read from X-Forwarded-For only through this many reverse proxies of
+# ours (the right-most entries); 0, the default, reads only the connection's address, since
+# anyone can send the header.
+try:
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number (0 with no reverse proxy).") from None
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Partnership Portal"
 LOGIN_URL = "account_login"

@@ -1,12 +1,14 @@
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -133,12 +135,25 @@ def invitation_accept(request, token):
     invitation = Invitation.objects.select_related("partnership", "school").filter(token=token).first()
     if invitation is None or invitation.status != "Pending":
         return render(request, "partnership/invitation_invalid.html", status=404)
-    if request.user.is_authenticated and request.user.email.lower() == invitation.email.lower():
+    context = {"invitation": invitation, "form": None}
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() == invitation.email.lower():
+        # The owner of the account, signed in as usual (two-factor included): they accept.
         if request.method == "POST":
-            accept_invitation(token=token, password=None, user=request.user)
+            try:
+                accept_invitation(token=token, password=None, user=request.user)
+            except InvitationError as error:
+                messages.error(request, str(error))
+                return redirect("home")
             messages.success(request, f"You now have access to {invitation.partnership}.")
             return redirect(invitation.partnership)
-        return render(request, "partnership/invitation_accept.html", {"invitation": invitation, "form": None})
+        return render(request, "partnership/invitation_accept.html", context)
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        # An existing account is never given a password or signed in by the link: whoever
+        # holds it must sign in to that account first, and nothing is changed until then.
+        context["existing_account"] = True
+        context["sign_in_url"] = f"{reverse('account_login')}?{urlencode({'next': invitation.get_accept_url()})}"
+        return render(request, "partnership/invitation_accept.html", context, status=403 if signed_in else 200)
     form = AcceptInvitationForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,10 +166,11 @@ def invitation_accept(request, token):
         except InvitationError as error:
             messages.error(request, str(error))
             return redirect("account_login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="partnership.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.partnership}.")
         return redirect(invitation.partnership)
-    return render(request, "partnership/invitation_accept.html", {"invitation": invitation, "form": form})
+    context["form"] = form
+    return render(request, "partnership/invitation_accept.html", context)
 
 
 @login_required

@@ -2,12 +2,12 @@
 and its cost appears in the funding area's spending."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import sign_in_browser
 from funding.models import FundingYear
+from partnership.testing import Client
 
 from .factories import funding_year_covering_today
 

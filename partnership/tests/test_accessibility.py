@@ -9,10 +9,10 @@ own browser context, so the crawl stays fast as the project grows.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import PASSWORD
+from partnership.testing import Client
 from partnership.tests.crawl import pages_to_visit
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from partnership.models import AuditEntry
+from partnership.testing import Client
 from partnership.tests.crawl import PREFERENCE, rolled_back
 from partnership.tests.test_permission_matrix import CASES
 

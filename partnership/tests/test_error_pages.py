@@ -1,8 +1,9 @@
 """Error pages are the portal's own: the layout, a plain explanation and a way back."""
 
 from django.template import loader
-from django.test import Client
 from django.urls import reverse
+
+from partnership.testing import Client
 
 
 def test_a_page_that_does_not_exist_says_so_in_the_portal_layout(world, client):

@@ -120,7 +120,8 @@ def test_headteachers_are_not_forced_into_two_factor(world, client):
     assert client.get("/p/winsford/").status_code == 200
 
 
-def test_demo_accounts_skip_the_two_factor_requirement(world, client):
+def test_demo_accounts_skip_the_two_factor_requirement_on_a_development_machine(world, client, settings):
+    settings.DEBUG = True
     user = UserFactory(email="democoord@example.org")
     user.is_demo = True
     user.save()

@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 
 from bench.pages import find_target
 from partnership.models import LocalAuthority, Partnership, RoleGrant, Term
 from partnership.registry import ScaleSeeder, register_scale_seeder, registry
 from partnership.scale import MARKER_CODE, seed_scale
+from partnership.testing import Client
 from schools.models import GoverningBody, PartnershipMembership, Person, PupilCount, School
 
 

@@ -5,10 +5,10 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
+from partnership.testing import Client
 from partnership.tests.crawl import PREFERENCE, pages_to_visit, rolled_back
 from partnership.tests.test_permission_matrix import CASES
 
