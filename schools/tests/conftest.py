@@ -15,9 +15,12 @@ def sign_in(client):
 @pytest.fixture
 def deployment_admin(db):
     """A deployment administrator: a superuser, with no role in any partnership."""
+    from conftest import give_totp
     from partnership.tests.factories import UserFactory
 
-    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    give_totp(admin)  # administrators pass two-factor like coordinators
+    return admin
 
 
 @pytest.fixture

@@ -246,6 +246,7 @@ def test_a_school_without_a_head_is_decided_by_an_la_wide_officer_of_its_authori
 def test_a_school_without_a_head_is_decided_by_a_deployment_administrator(world, sign_in):
     school, join_request = _headless_school(world)
     admin = UserFactory(email="admin@portal.example.org", is_superuser=True, is_staff=True)
+    give_totp(admin)
 
     decide(sign_in(admin), join_request, "decline", "Not a school of this area.")
 
@@ -258,6 +259,7 @@ def test_once_the_school_has_a_head_the_la_and_the_administrator_no_longer_decid
     propose(sign_in(world.user("outsider")), world, world.school)
     darnhall_request = JoinRequest.objects.get(school=world.school)
     admin = UserFactory(email="admin@portal.example.org", is_superuser=True, is_staff=True)
+    give_totp(admin)
 
     client = sign_in(admin)
     listed = [r.pk for r in client.get(reverse("schools:join_request_list")).context["to_decide"]]

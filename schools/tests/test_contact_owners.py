@@ -185,6 +185,7 @@ def test_the_local_authority_or_a_deployment_administrator_changes_a_clerk_email
         give_totp(user)
     else:
         user = UserFactory(email="admin@portal.example.org", is_superuser=True, is_staff=True)
+        give_totp(user)
 
     response = sign_in(user).post(
         reverse("schools:clerk_email_edit", args=[body.pk]), {"clerk_email": "governors@darnhall.example.org"}
