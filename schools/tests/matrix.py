@@ -118,7 +118,10 @@ CASES = [
     ),
     Case(
         "schools:join_request_withdraw",
-        _proposal(head=403, outsider=302),
+        # Only the proposing partnership's coordinator withdraws; its other members may not.
+        _proposal(
+            head=403, outsider=302, attacker_staff=403, attacker_head=403, attacker_clerk=403, attacker_officer=403
+        ),
         args=_outsiders_proposal,
         method="post",
     ),
