@@ -13,7 +13,6 @@ from django.urls import reverse
 from cpd.forms import EventForm
 from funding.forms import PaymentForm
 from partnership.forms import TermForm
-from partnership.inputs import MoneyField
 from partnership.models import Term
 
 NO_SERVER_ERRORS = {"raise_request_exception": True}  # a view's exception fails the test
@@ -248,6 +247,8 @@ def money_fields_of_every_form():
 
 
 def test_every_money_input_of_the_portal_is_a_money_field():
+    from partnership.inputs import MoneyField
+
     fields = money_fields_of_every_form()
 
     assert {(form, name) for form, name, _ in fields} >= {
