@@ -95,7 +95,7 @@ def guard_field(field: forms.Field) -> None:
         field.to_python = _plain_numbers_only(field.to_python)  # DecimalField is an IntegerField
     elif isinstance(field, forms.DateField | forms.DateTimeField):
         field.validators.append(validate_sensible_date)
-        if getattr(field.widget, "input_type", "") == "date":
+        if "date" in (getattr(field.widget, "input_type", ""), field.widget.attrs.get("type")):
             field.widget.attrs.setdefault("min", f"{EARLIEST_YEAR}-01-01")
             field.widget.attrs.setdefault("max", f"{LATEST_YEAR}-12-31")
 

@@ -169,9 +169,10 @@ def test_year_zero_is_refused_as_an_academic_year(world):
 
 
 def test_every_date_field_offers_the_sensible_range_to_the_browser():
-    html = str(PaymentForm()["paid_on"])
+    from governance.forms import ResolutionForm
 
-    assert 'min="1990-01-01"' in html and 'max="2100-12-31"' in html
+    for html in (str(PaymentForm()["paid_on"]), str(ResolutionForm(bodies=[])["proposed_on"])):
+        assert 'type="date"' in html and 'min="1990-01-01"' in html and 'max="2100-12-31"' in html
 
 
 # Money
@@ -358,3 +359,13 @@ def test_dates_are_checked_for_their_year():
     validate_sensible_date(date(2100, 12, 31))
     with pytest.raises(ValidationError):
         validate_sensible_date(date(1989, 12, 31))
+
+
+def test_a_committee_membership_cannot_end_in_year_one(world):
+    from django.core.exceptions import ValidationError
+
+    from governance.forms import membership_end_form_valid
+
+    assert membership_end_form_valid("2026-07-31") == date(2026, 7, 31)
+    with pytest.raises(ValidationError, match="between 1990 and 2100"):
+        membership_end_form_valid("0001-07-31")
