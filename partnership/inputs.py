@@ -75,10 +75,12 @@ def validate_sensible_date(value) -> None:
         raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_out_of_range")
 
 
-def _plain_numbers_only(to_python):
+def _plain_numbers_only(field):
+    to_python = field.to_python
+
     def checked(value):
         if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
-            raise ValidationError("Enter a number using the digits 0 to 9, for example 12 or 12.5.", code="invalid")
+            raise ValidationError(field.error_messages["invalid"], code="invalid")  # "Enter a (whole) number."
         return to_python(value)
 
     return checked
@@ -92,7 +94,7 @@ def guard_field(field: forms.Field) -> None:
     if isinstance(field, forms.CharField):
         field.validators.append(NoControlCharacters(multiline=isinstance(field.widget, forms.Textarea)))
     elif isinstance(field, forms.IntegerField | forms.FloatField) and not isinstance(field, MoneyField):
-        field.to_python = _plain_numbers_only(field.to_python)  # DecimalField is an IntegerField
+        field.to_python = _plain_numbers_only(field)  # DecimalField is an IntegerField
     elif isinstance(field, forms.DateField | forms.DateTimeField):
         field.validators.append(validate_sensible_date)
         if "date" in (getattr(field.widget, "input_type", ""), field.widget.attrs.get("type")):
@@ -179,4 +181,6 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def refuse(self):
         if self.request is not None:
-            self.request.upload_refused = f"The file is too large: the limit is {filesizeformat(upload_limit())}."
+            self.request.upload_refused = (
+                f"The file is larger than the portal accepts: the limit is {filesizeformat(upload_limit())}."
+            )
