@@ -3,6 +3,8 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
+from partnership.inputs import MoneyField
+
 from .models import AUDIENCE_ROLES, PHASES, CalendarFeed, Event, EventCost, Programme, Session, join_codes
 
 
@@ -56,6 +58,7 @@ class EventForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"cost_per_place": "Cost per place (£)"}
+        field_classes = {"cost_per_place": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,3 +228,4 @@ class EventCostForm(forms.ModelForm):
         labels = {"kind": "Cost", "amount": "Amount (£)", "spent_on": "Date of the cost"}
         help_texts = {"spent_on": "It is filed in the funding year containing this date."}
         widgets = {"spent_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"amount": MoneyField}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
+from partnership.links import role_for_link
 from schools.models import Person, School
 
 from . import allocation
@@ -274,7 +275,10 @@ def request_document(
 
 @transaction.atomic
 def create_feed(*, programme, scope: str, owner, person=None, school=None) -> CalendarFeed:
-    feed = CalendarFeed.objects.create(programme=programme, scope=scope, owner=owner, person=person, school=school)
+    role = role_for_link(owner, programme.partnership, school=school if scope == CalendarFeed.Scope.SCHOOL else None)
+    feed = CalendarFeed.objects.create(
+        programme=programme, scope=scope, owner=owner, person=person, school=school, role=role
+    )
     record(actor=owner, verb="cpd.feed.created", target=feed, partnership=programme.partnership, data={"scope": scope})
     return feed
 

@@ -6,26 +6,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership.forms import DateInput
+from partnership.inputs import MoneyField
 
 from .models import BudgetLine, Formula, FormulaWeighting, FundingYear, Grant, GrantCondition, SpendingCategory
 
 MONTHS = [(n, date(2000, n, 1).strftime("%B")) for n in range(1, 13)]
 
 
-def money_field(
-    label: str, *, required: bool = True, allow_zero: bool = False, help_text: str = ""
-) -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label: str, *, required: bool = True, allow_zero: bool = False, help_text: str = "") -> MoneyField:
+    return MoneyField(
         label=label,
         required=required,
-        max_digits=12,
-        decimal_places=2,
         min_value=Decimal("0.00") if allow_zero else Decimal("0.01"),
         help_text=help_text,
-        error_messages={
-            "min_value": "Enter an amount of at least £0.01." if not allow_zero else "The amount cannot be negative.",
-            "max_decimal_places": "Enter pounds and pence, with no more than two decimal places.",
-        },
     )
 
 
@@ -56,6 +49,7 @@ class FormulaForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"mode": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"lump_sum": MoneyField, "total": MoneyField, "floor": MoneyField, "cap": MoneyField}
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from icalendar import Calendar, Event
 
-from partnership.permissions import has_role
+from partnership.links import link_is_live
 
 from .models import CalendarFeed, Meeting
 from .permissions import insider_committee_ids, person_id_of
@@ -28,8 +28,9 @@ def feed_meetings(feed: CalendarFeed):
 
 
 def is_live(feed: CalendarFeed) -> bool:
-    """A feed stops working when revoked, or when its owner loses access to the partnership."""
-    return feed.revoked_at is None and feed.owner.is_active and has_role(feed.owner, feed.partnership_id)
+    """A feed stops working when revoked, when its owner is deactivated, or when they no
+    longer hold the role it was made for (partnership/links.py)."""
+    return feed.revoked_at is None and link_is_live(feed.owner, feed.partnership_id, feed.role)
 
 
 def build_calendar(feed: CalendarFeed) -> bytes:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from partnership.inputs import validate_sensible_date
 from schools.models import Person, School
 
 from .models import (
@@ -312,6 +313,8 @@ class CorrectionForm(forms.Form):
 
 def membership_end_form_valid(value: str):
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except (TypeError, ValueError) as exc:
         raise ValidationError("Give the end date as a date.") from exc
+    validate_sensible_date(day)
+    return day

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from partnership.inputs import MoneyField
 from schools.models import Expertise, Person, School, Specialism
 
 from .models import Category, FollowUpAction, NewsItem, Plan, Question, Rag, SupportReview, Survey
@@ -146,7 +147,7 @@ class AgreementForm(forms.Form):
     baseline = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     target = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     days = forms.DecimalField(max_digits=5, decimal_places=1, min_value=0.5, label="Days of support")
-    cost_per_day = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, label="Cost per day (£)")
+    cost_per_day = MoneyField(max_digits=8, label="Cost per day (£)")
     starts_on = forms.DateField(widget=DATE)
     ends_on = forms.DateField(widget=DATE)
     paid_to = forms.ModelChoiceField(

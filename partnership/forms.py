@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from .inputs import validate_sensible_year
 from .models import Invitation, Role, Term
 
 
@@ -76,6 +77,11 @@ class TermForm(forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+
+    def clean_academic_year(self):
+        year = self.cleaned_data["academic_year"]
+        validate_sensible_year(year)
+        return year
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from partnership.inputs import is_plain_number
+
 from .models import SIZE_BANDS, GoverningBody, Person, School, Specialism
 
 SORTS = {
@@ -44,7 +46,7 @@ class SchoolFilterForm(forms.Form):
             return schools.none()
         data = self.cleaned_data
         q = data["q"].strip()
-        if q.isdigit():
+        if is_plain_number(q):
             schools = schools.filter(urn=int(q))
         elif q:
             schools = schools.filter(name__icontains=q)
@@ -191,7 +193,7 @@ class GiasUploadForm(forms.Form):
 
     def clean_la_codes(self):
         codes = self.cleaned_data["la_codes"].replace(",", " ").split()
-        bad = [code for code in codes if not (code.isdigit() and len(code) == 3)]
+        bad = [code for code in codes if not (is_plain_number(code) and len(code) == 3)]
         if bad:
             raise forms.ValidationError(f"LA codes are three digits: {', '.join(bad)} is not one.")
         return " ".join(codes)

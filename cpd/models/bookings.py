@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from partnership.models import Role
 from partnership.permissions import visible_partnership_ids
 
 from .events import Event, Programme, Session, Workshop
@@ -202,6 +203,8 @@ class CalendarFeed(models.Model):
     person = models.ForeignKey("schools.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_feeds")
+    # The role the owner held when the link was made: it works only while they hold it.
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -152,6 +152,7 @@ def _feed(world):
         scope=CalendarFeed.Scope.PERSON,
         person=_staff_person(world),
         owner=world.user("staff"),
+        role="staff",
     )
 
 

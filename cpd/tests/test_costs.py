@@ -56,7 +56,7 @@ def test_a_negative_cost_gets_a_clear_message(world, cpd, client):
     response = client.post(
         reverse("cpd:event_costs", args=[cpd.event.pk]), _cost_form(amount="-5", spent_on="2026-10-14")
     )
-    assert response.status_code == 200 and "greater than or equal to 0.01" in response.content.decode()
+    assert response.status_code == 200 and "The amount cannot be negative." in response.content.decode()
     assert not EventCost.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.current import use_partnership
 from partnership.db import retry_on_lost_connection
+from partnership.inputs import is_plain_number
 from partnership.once import once
 from partnership.permissions import require
 
@@ -100,7 +101,7 @@ def register(request, pk):
         .order_by("school__name", "person__last_name", "person__first_name")
     )
     if request.method == "POST":
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        present = {int(v) for v in request.POST.getlist("present") if is_plain_number(v)}
         count = mark_attendance(
             session=session, present_ids=present, booking_ids=[b.pk for b in bookings], marked_by=request.user
         )

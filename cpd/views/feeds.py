@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
-from partnership.permissions import has_role, require, school_ids_for
+from partnership.links import link_is_live
+from partnership.permissions import require, school_ids_for
 from schools.models import School
 
 from ..forms import FeedForm
@@ -79,8 +80,10 @@ def feed(request, token):
     feed = get_object_or_404(
         CalendarFeed.objects.live().select_related("programme__partnership", "person", "school", "owner"), token=token
     )
-    # A link outlives nobody's access: once its owner leaves the partnership it stops working.
-    if not has_role(feed.owner, feed.programme.partnership):
+    # A link outlives nobody's access: it stops working once its owner is deactivated or no
+    # longer holds the role it was made for (for a school's link, head of that school).
+    school = feed.school_id if feed.scope == CalendarFeed.Scope.SCHOOL else None
+    if not link_is_live(feed.owner, feed.programme.partnership, feed.role, school=school):
         raise Http404
     response = HttpResponse(build_calendar(feed), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="cpd.ics"'

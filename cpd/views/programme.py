@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 from partnership.current import get_partnership, use_partnership
+from partnership.inputs import is_plain_number
 from partnership.models import Role
 from partnership.permissions import has_role, require, school_ids_for
 from schools.models import School
@@ -46,7 +47,7 @@ def _filtered_events(partnership, programme, form):
 def programme(request, partnership_slug):
     partnership = get_partnership(request, partnership_slug)
     year = request.GET.get("year")
-    chosen = current_programme(partnership, int(year) if year and len(year) == 4 and year.isdigit() else None)
+    chosen = current_programme(partnership, int(year) if year and len(year) == 4 and is_plain_number(year) else None)
     form = ProgrammeFilterForm(request.GET or None)
     page = None
     if chosen is not None:

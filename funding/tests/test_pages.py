@@ -72,7 +72,7 @@ def test_a_formula_form_explains_what_is_missing(world, client):
     html = response.content.decode()
     assert "Give the total to raise for a formula with a fixed total." in html
     assert "The cap cannot be lower than the floor." in html
-    assert "Ensure this value is greater than or equal to 0" in html
+    assert "The amount cannot be negative." in html
     assert not Formula.objects.exists()
 
 

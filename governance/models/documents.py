@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from partnership.models import Partnership
+from partnership.models import Partnership, Role
 from schools.models import GoverningBody
 
 from .meetings import Meeting, Minutes
@@ -135,6 +135,8 @@ class CalendarFeed(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.MINE)
+    # The role the owner held when the link was made: it works only while they hold it.
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     token = models.CharField(max_length=64, unique=True, default=_feed_token)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
+from partnership.links import role_for_link
 
 from ..models import (
     CalendarFeed,
@@ -274,7 +275,9 @@ def mark_distribution(*, distribution: MinutesDistribution, what: str, marked_by
 def create_calendar_feed(*, owner, partnership, scope: str) -> CalendarFeed:
     if scope not in CalendarFeed.Scope.values:
         raise ValidationError("Choose which meetings the calendar shows.")
-    feed = CalendarFeed.objects.create(owner=owner, partnership=partnership, scope=scope)
+    feed = CalendarFeed.objects.create(
+        owner=owner, partnership=partnership, scope=scope, role=role_for_link(owner, partnership)
+    )
     record(actor=owner, verb="governance.calendar.created", target=feed, partnership=partnership, data={"scope": scope})
     return feed
 

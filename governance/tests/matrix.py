@@ -114,7 +114,7 @@ def _membership(world):
 def _feed_token(world):
     from governance.models import CalendarFeed
 
-    return [CalendarFeed.objects.create(owner=world.user("clerk"), partnership=world.partnership).token]
+    return [CalendarFeed.objects.create(owner=world.user("clerk"), partnership=world.partnership, role="clerk").token]
 
 
 def _feed_id(world):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnership.audit import record
+from partnership.inputs import has_control_characters
 from partnership.jobs import enqueue_on_commit
 from partnership.models import Role, RoleGrant
 from schools.models import Person, School
@@ -198,6 +199,10 @@ def clean_answers(questions, data) -> tuple[dict, dict]:
                 errors[question.pk] = "Choose one of the options."
                 continue
             answers[str(question.pk)] = raw
+        elif has_control_characters(raw, multiline=True):
+            errors[question.pk] = (
+                "Remove the control characters (invisible characters, often pasted from another program)."
+            )
         else:
             answers[str(question.pk)] = raw[:4000]
     return answers, errors

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partnership.current import get_partnership, use_partnership
+from partnership.inputs import is_plain_number
 from partnership.permissions import require, visible_partnership_ids
 from schools.models import School
 
@@ -92,7 +93,7 @@ def round_groups(request, pk):
         raw = request.POST.get(f"school-{school_id}", "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not is_plain_number(raw):
             return _render_round(request, review_round, error=f"Choose a group number for {school}.")
         numbered.setdefault(int(raw), []).append(school)
     if not numbered:

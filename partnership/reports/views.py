@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..current import get_partnership, use_partnership
+from ..inputs import is_plain_number
 from ..models import Partnership, Term
 from ..pdf import private_storage
 from ..permissions import (
@@ -162,7 +163,7 @@ def overview(request):
     chosen_partnership = request.GET.get("partnership", "")
     if chosen_term:
         year, _, season = chosen_term.partition("-")
-        if year.isdigit() and season in Term.Season.values:
+        if is_plain_number(year) and season in Term.Season.values:
             reports = reports.filter(term__academic_year=int(year), term__season=season)
         else:
             messages.error(request, "That term is not one of the choices; showing every term.")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
 
+from partnership.inputs import is_plain_number
+
 # Our field -> the header names it has had (already normalised by `normalise_header`).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "urn": ("urn",),
@@ -302,7 +304,7 @@ def _validate(row: int, cells: list[str], get: dict, text_fields: list, urn_text
     urn = None
     if not urn_text:
         errors.append(RowError(row, "URN", "The URN is missing."))
-    elif not urn_text.isdigit() or not 0 < int(urn_text) < 2_147_483_647:
+    elif not is_plain_number(urn_text) or not 0 < int(urn_text) < 2_147_483_647:
         errors.append(RowError(row, "URN", f"“{urn_text[:40]}” is not a URN (a whole number)."))
     else:
         urn = int(urn_text)
