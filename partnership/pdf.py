@@ -9,7 +9,7 @@ import hashlib
 import logging
 import mimetypes
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -19,6 +19,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.template.loader import render_to_string
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
@@ -139,12 +140,23 @@ def _mime_type(name) -> str:
     return mimetypes.guess_type(str(name))[0] or "application/octet-stream"
 
 
+def unique_name(name: str) -> str:
+    """`folder/stem.ext` -> `folder/stem-<12 random characters>.ext`. Two writers never pick
+    the same name, so no file replaces another: object storage cannot refuse an existing
+    name the way the local disk's exclusive create does (its check-then-put races)."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-{get_random_string(12)}{path.suffix}"))
+
+
 def save_private_file(name: str, content: bytes) -> tuple[str, str, int]:
     """Stores bytes under a fresh name in private storage; returns (name, sha256, size).
 
     The whole file is in memory before the storage sees it and callers record the name
-    only after this returns, so no reader ever finds a half-written file."""
-    stored_name = private_storage().save(name, ContentFile(content))
+    only after this returns, so no reader ever finds a half-written file. On the local disk
+    the storage writes under the final name with an exclusive create; on S3 a put (or a
+    multipart upload, for large files) is atomic per object: the object exists only once
+    it is complete, and a failed upload leaves nothing behind."""
+    stored_name = private_storage().save(unique_name(name), ContentFile(content))
     return stored_name, hashlib.sha256(content).hexdigest(), len(content)
 
 

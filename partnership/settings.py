@@ -218,22 +218,48 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # written through the storage API and served by views that check permission.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
-if STORAGE_BACKEND == "s3":
-    private_storage = {
+
+
+def s3_storage(environ) -> dict:
+    """An S3-compatible bucket (AWS, MinIO, Ceph, Garage...) that every web and worker machine
+    shares. The bucket stays private: objects get no ACL of their own (they follow the
+    bucket's owner-only default), nothing is overwritten, and downloads go through the
+    portal's permission-checked views, never a bucket URL."""
+    if not environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME (and usually AWS_S3_ENDPOINT_URL)."
+        )
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            # Keys from the environment; without them boto3 falls back to its own chain
+            # (an instance role, ~/.aws), which is what a cloud machine should use.
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("AWS_LOCATION", ""),  # a key prefix, to share one bucket
+            "default_acl": None,
+            "querystring_auth": True,  # any URL the storage makes is signed and short-lived
+            "querystring_expire": 300,
             "file_overwrite": False,
+            # A download is copied into a temporary file that stays in memory up to this
+            # size and spills to disk beyond it, so a large report never fills the RAM.
+            "max_memory_size": 5 * 1024 * 1024,
         },
     }
-else:
+
+
+if STORAGE_BACKEND == "s3":
+    private_storage = s3_storage(os.environ)
+elif STORAGE_BACKEND == "filesystem":
     private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}.")
 STORAGES = {
     "default": private_storage,
     "private": private_storage,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from partnership.audit import record
 from partnership.jobs import enqueue_on_commit
+from partnership.pdf import unique_name
 
 from .listing import registry_changed
 from .models import (
@@ -253,7 +254,7 @@ def start_gias_import(*, upload, la_codes: str, skip_bad_rows: bool, dry_run: bo
     if scope is not None and not scope:
         raise PermissionDenied("Only a deployment administrator or an LA-wide officer may import GIAS.")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    stored_name = storages["private"].save(f"gias/{stamp}-{actor.pk}.csv", upload)
+    stored_name = storages["private"].save(unique_name(f"gias/{stamp}-{actor.pk}.csv"), upload)
     job = ImportJob.objects.create(
         uploaded_by=actor,
         original_name=upload.name[:200],

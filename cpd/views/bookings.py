@@ -169,9 +169,12 @@ def document_download(request, pk):
         require(can_organise(request.user, partnership))
     if document.status != Document.Status.DONE:
         raise Http404("The document is not ready.")
-    storage = storages["private"]
+    try:
+        handle = storages["private"].open(document.stored_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing; make the document again.") from exc
     return FileResponse(
-        storage.open(document.stored_name, "rb"),
+        handle,
         as_attachment=True,
         filename=document.download_name,
         content_type="application/pdf",

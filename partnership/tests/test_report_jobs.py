@@ -265,14 +265,15 @@ def test_the_benchmark_reports_its_timings(db):
     assert result["queries_per_section"] == {"test-schools": 2}
 
 
-def test_the_command_builds_a_report_and_prints_the_pdf_path(world, term, capsys):
+def test_the_command_builds_a_report_and_prints_the_pdf_name_in_private_storage(world, term, capsys):
     with sections(EMPTY):
         call_command("termly_report", "winsford", str(term.pk), "--wait")
 
     report = TermlyReport.objects.get()
     out = capsys.readouterr().out.strip().splitlines()
     assert report.status == Status.READY
-    assert out[-1] == private_storage().path(report.pdf_file)
+    assert out[-1] == f"{report.pdf_file} (private storage, SHA-256 {report.pdf_sha256})"
+    assert private_storage().exists(report.pdf_file)
 
 
 def test_the_command_queues_without_waiting_and_explains_bad_arguments(world, term, django_capture_on_commit_callbacks):

@@ -3,13 +3,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from partnership.models import Partnership, Term
-from partnership.pdf import private_storage
 from partnership.reports.services import request_report
 from partnership.reports.tasks import produce_report
 
 
 class Command(BaseCommand):
-    help = "Queue a partnership's termly report; with --wait, build it here and print the PDF's path."
+    help = (
+        "Queue a partnership's termly report; with --wait, build it here and print the PDF's name in private storage."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("partnership_slug")
@@ -43,9 +44,5 @@ class Command(BaseCommand):
             report.refresh_from_db()
         if report.status == report.Status.FAILED:
             raise CommandError(f"Report {report.pk} failed: {report.error}")
-        storage = private_storage()
-        try:
-            location = storage.path(report.pdf_file)
-        except NotImplementedError:
-            location = report.pdf_file  # object storage has names, not paths
-        self.stdout.write(location)
+        # A name in private storage, not a path: on S3 there is no local file to point at.
+        self.stdout.write(f"{report.pdf_file} (private storage, SHA-256 {report.pdf_sha256})")
