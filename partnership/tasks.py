@@ -39,9 +39,9 @@ def clear_expired_sessions() -> None:
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def ping(value: int) -> int:
-    """A trivial task used to check that a worker is reachable."""
+    """A trivial task used to check that a worker is reachable: its caller waits for the answer."""
     return value + 1
 
 
