@@ -7,6 +7,10 @@ e-mails included) and, when given, `on_refused(*args)` is called to mark the job
 row-backed job is also sent again by its app's sweep (`requeue_stale`) if it stays QUEUED.
 Jobs are idempotent, so a second message is harmless. The returned `Dispatch` tells the
 view what happened, once the commit is done.
+
+Every place that queues a job goes through `send_now` or `enqueue_on_commit`: they send
+fire-and-forget (no result is kept, so the result backend is never contacted) and give up
+within 2 s when Redis is down (settings: CELERY_TASK_PUBLISH_RETRY_POLICY and the timeouts).
 """
 
 import logging
@@ -14,12 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis.exceptions
+from celery.exceptions import BackendError
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = logging.getLogger(__name__)
 
-BROKER_ERRORS = (BrokerOperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Redis unreachable, as the broker or as the result backend, or the socket failing under it.
+BROKER_ERRORS = (
+    BrokerOperationalError,
+    BackendError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OSError,
+)
 
 
 @dataclass
@@ -42,7 +54,8 @@ def send_now(task, *args, keep_if_refused: bool = True) -> bool:
         task.delay(*args)  # no broker: the task runs here, and its own errors are its own
         return True
     try:
-        task.delay(*args)
+        # Nobody waits on the result, so none is asked for: sending then needs only the broker.
+        task.apply_async(args, ignore_result=True)
     except BROKER_ERRORS as error:
         logger.warning("The broker refused %s%r; it will be sent again: %s", task.name, args, error)
         if keep_if_refused:

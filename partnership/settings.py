@@ -335,11 +335,23 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request that queues a job while Redis is down must answer in a second or two, not
-# hang: connect briefly, retry twice, then keep the message for later (partnership/jobs.py).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A web request that queues a job while Redis is down must answer within 2 s, not hang:
+# connect briefly, retry twice, then keep the message for later (partnership/jobs.py).
+# Worst case, an address that never answers: 3 x 0.5 s + 2 x 0.2 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Nobody waits on a job's return value (its row, its file or its e-mail is the result), so
+# none is stored: queueing then never touches the result backend, whose default is to
+# retry a lost connection 20 times, a second apart, inside the request, then raise. A task
+# whose caller does wait says so with ignore_result=False; for it the backend, too, gives
+# up fast.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their own periodic jobs in their AppConfig.ready() through

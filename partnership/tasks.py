@@ -47,9 +47,9 @@ def delete_old_form_tokens() -> int:
     return delete_old_tokens()
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def ping(value: int) -> int:
-    """A trivial task used to check that a worker is reachable."""
+    """A trivial task used to check that a worker is reachable: its caller waits for the answer."""
     return value + 1
 
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages the portal needs are installed.
 #   scripts/system-packages.sh runtime   WeasyPrint's libraries (Pango, HarfBuzz) and a font
-#   scripts/system-packages.sh test      the above, plus Chromium, poppler-utils and LibreOffice Calc
-#                                        (opens the CSV exports as a spreadsheet would) for the tests
+#   scripts/system-packages.sh test      the above, plus Chromium, poppler-utils, LibreOffice Calc
+#                                        (opens the CSV exports as a spreadsheet would) and redis-server
+#                                        (the Redis fault tests stop a private one) for the tests
 # As root it installs what is missing with apt-get; otherwise it says what to install.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-test=(chromium chromium-driver poppler-utils libreoffice-calc-nogui)
+test=(chromium chromium-driver poppler-utils libreoffice-calc-nogui redis-server)
 
 wanted=("${runtime[@]}")
 if [ "${1:-runtime}" = "test" ]; then

@@ -27,7 +27,7 @@ def test_a_statement_pdf_is_rendered_by_a_real_worker_and_a_duplicate_delivery_d
     assert job.status == StatementJob.Status.DONE, job.error
     assert job.file_name and len(job.sha256) == 64
     # A second delivery of the same message finds the job already claimed and leaves it alone.
-    render_statement_pdf.delay(job.pk).get(timeout=30)
+    render_statement_pdf.apply_async((job.pk,), ignore_result=False).get(timeout=30)
     finished = job.finished_at
     job.refresh_from_db()
     assert job.finished_at == finished and StatementJob.objects.count() == 1
