@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings
 from django.core import mail, signing
 from django.db import connection, connections
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from funding.models import Payment
 from partnership.audit import AuditEntry
 from partnership.models import Invitation
 from partnership.once import ALREADY_DONE, SubmissionToken, delete_old_tokens, is_once_guarded
+from partnership.testing import Client  # force_login records the second factor, as a sign-in does
 from partnership.tests.once import once_token
 
 PAYMENT = {"amount": "125.50", "paid_on": "2026-06-01", "reference": "BACS 77"}

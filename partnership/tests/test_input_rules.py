@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.test.client import FakePayload, encode_multipart
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from cpd.forms import EventForm
 from funding.forms import PaymentForm
 from partnership.forms import TermForm
 from partnership.models import Term
+from partnership.testing import Client  # force_login records the second factor, as a sign-in does
 
 NO_SERVER_ERRORS = {"raise_request_exception": True}  # a view's exception fails the test
 
