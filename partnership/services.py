@@ -4,8 +4,9 @@ from django.utils import timezone
 
 from .audit import record
 from .jobs import enqueue_on_commit
-from .models import Invitation, RoleGrant
+from .models import Invitation, Role, RoleGrant
 from .permissions import forget_grants
+from .registry import registry
 from .signals import invitation_accepted
 
 
@@ -67,6 +68,15 @@ def accept_invitation(*, token: str, password: str | None, first_name: str = "",
             f"This invitation is for {invitation.email}, not {user.email}. "
             f"Sign out, then sign in as {invitation.email} to accept it."
         )
+    if invitation.role == Role.HEADTEACHER and invitation.school_id and registry.headteacher_refusal is not None:
+        # Asked again: a head may have appeared, or the school joined another partnership,
+        # since the invitation was sent. The school's row is locked so two invitations for
+        # a school without a head cannot both be accepted.
+        school_model = Invitation._meta.get_field("school").related_model
+        school = school_model.objects.select_for_update().get(pk=invitation.school_id)
+        refusal = registry.headteacher_refusal(partnership=invitation.partnership, school=school, email=user.email)
+        if refusal:
+            raise InvitationError(f"This invitation can no longer be accepted. {refusal}")
     RoleGrant.objects.get_or_create(
         user=user, partnership=invitation.partnership, role=invitation.role, school=invitation.school
     )

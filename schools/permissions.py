@@ -91,6 +91,41 @@ def has_head_account(school) -> bool:
     ).exists()
 
 
+def headteacher_refusal(*, partnership, school, email: str) -> str:
+    """Why `email` may not be made a headteacher of `school` through `partnership`, or "".
+
+    A head of a school is its head everywhere (contacts, clerk e-mail, join requests, what
+    heads read in every partnership), so no one partnership may name one on its own:
+    - a school with head accounts (active users with a headteacher grant for it, in any
+      partnership) gets another grant only for one of those accounts' e-mails: the same
+      person taking the role in another partnership;
+    - a school without one gets its first through the only partnership it belongs to (or
+      belonged to); a school shared with another partnership gets it from its local
+      authority or a deployment administrator (in the Django admin)."""
+    partnership_id = getattr(partnership, "pk", partnership)
+    heads = list(
+        RoleGrant.objects.filter(school=school, role=Role.HEADTEACHER, user__is_active=True).values_list(
+            "partnership_id", "user__email"
+        )
+    )
+    if heads:
+        if (email or "").strip().lower() in {head_email.lower() for _p, head_email in heads}:
+            return ""
+        where = " through another partnership" if any(p != partnership_id for p, _e in heads) else ""
+        return (
+            f"{school.name} already has a headteacher account{where}: invite that person, "
+            f"or ask the school's local authority."
+        )
+    from .models import PartnershipMembership
+
+    if PartnershipMembership.objects.filter(school=school).exclude(partnership_id=partnership_id).exists():
+        return (
+            f"{school.name} is also a member of another partnership and has no headteacher account yet: "
+            f"ask the school's local authority to set one up."
+        )
+    return ""
+
+
 def is_la_wide_officer_of_school(user, school) -> bool:
     """An LA-wide officer of the school's local authority (matched by its GIAS LA code)."""
     if not school.la_code or not la_wide_authority_ids(user):
