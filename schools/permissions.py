@@ -36,8 +36,23 @@ def coordinates_school(user, school) -> bool:
 
 
 def can_edit_school(user, school) -> bool:
-    """Contacts and expertise: the partnership's coordinators and the school's own head."""
+    """What the partnership keeps about a member school (its expertise): the partnership's
+    coordinators and the school's own head. Not its national record: `can_edit_school_record`."""
     return is_head_of(user, school) or coordinates_school(user, school)
+
+
+def can_edit_school_record(user, school) -> bool:
+    """The school's national record (head's name, address, telephone, e-mail, website), which
+    every partnership of the school relies on: the school's own head, an LA-wide officer of
+    its local authority, or a deployment administrator. Never a partnership's coordinator."""
+    return is_head_of(user, school) or is_deployment_admin(user) or is_la_wide_officer_of_school(user, school)
+
+
+WHO_EDITS_SCHOOL_RECORD = (
+    "The school's national record (head's name, address, telephone, e-mail and website) is shared by "
+    "every partnership the school belongs to: only the school's head, an LA-wide officer of its local "
+    "authority or a deployment administrator may change it."
+)
 
 
 def can_edit_person(user, person) -> bool:
