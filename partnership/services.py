@@ -14,6 +14,26 @@ class InvitationError(Exception):
     pass
 
 
+def record_verified_email(user) -> bool:
+    """Records the account's e-mail as its verified, primary allauth address (the invitation
+    link reached that address, which proves it; demo accounts are the seeder's own). Confidential
+    papers go only to such an address (governance/recipients.py). Returns False, changing
+    nothing, when another account already holds the address verified."""
+    from allauth.account.models import EmailAddress
+
+    email = (user.email or "").strip()
+    if not email or EmailAddress.objects.filter(email__iexact=email, verified=True).exclude(user=user).exists():
+        return False
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first() or EmailAddress(
+        user=user, email=email
+    )
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(primary=False)
+    address.verified = True
+    address.primary = True
+    address.save()
+    return True
+
+
 @transaction.atomic
 def invite_person(
     *, partnership, email: str, role: str, school=None, first_name="", last_name="", invited_by
@@ -81,6 +101,8 @@ def accept_invitation(*, token: str, password: str | None, first_name: str = "",
         user=user, partnership=invitation.partnership, role=invitation.role, school=invitation.school
     )
     forget_grants(user)
+    # The link was sent to this address, and the account's e-mail is that address.
+    record_verified_email(user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record(actor=user, verb="partnership.invitation.accepted", target=invitation)
