@@ -4,6 +4,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conftest import ATTACKER_ROLES
 from partnership.tests.matrix import Case, members_read, only, statuses
 
 FIXED_EXPERTISE_PK = 990001
@@ -118,7 +119,8 @@ CASES = [
     ),
     Case(
         "schools:join_request_withdraw",
-        _proposal(head=403, outsider=302),
+        # Only the proposing partnership's coordinator withdraws; its other people may not.
+        _proposal(head=403, outsider=302, **dict.fromkeys(ATTACKER_ROLES, 403)),
         args=_outsiders_proposal,
         method="post",
     ),
