@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from .inputs import validate_sensible_year
 from .models import Invitation, Role, Term
+from .registry import registry
 
 
 class InvitationForm(forms.ModelForm):
@@ -27,6 +28,10 @@ class InvitationForm(forms.ModelForm):
         if role not in {Role.HEADTEACHER, Role.STAFF} and school is not None:
             self.add_error("school", "Only headteachers and staff members are invited for a school.")
         email = (cleaned.get("email") or "").lower()
+        if role == Role.HEADTEACHER and school is not None and email and registry.headteacher_refusal is not None:
+            refusal = registry.headteacher_refusal(partnership=self.partnership, school=school, email=email)
+            if refusal:
+                self.add_error("school", refusal)
         if email and Invitation.objects.pending().filter(partnership=self.partnership, email__iexact=email).exists():
             self.add_error("email", "This person already has an invitation waiting. Revoke it first to send another.")
         return cleaned

@@ -27,27 +27,32 @@ class Grant:
 def grants(user) -> list[Grant]:
     """The user's role grants, loaded once per request and kept on the user object.
 
-    One query brings, with the grants, their partnerships (with local authority) and whether
-    the user has set up TOTP: every signed-in request needs all three, and reading them per
-    request (never across requests) means a revoked grant or removed authenticator counts
-    at once."""
+    One query brings, with the grants, their partnerships (with local authority), whether
+    the user has set up TOTP and whether they hold any LA-wide grant: every signed-in request
+    needs them, and reading them per request (never across requests) means a revoked grant
+    or removed authenticator counts at once."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_portal_grants", None)
     if cached is None:
         from allauth.mfa.models import Authenticator
 
+        from .models import LocalAuthorityGrant
+
         totp = Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+        la_wide = LocalAuthorityGrant.objects.filter(user=OuterRef("user"))
         rows = list(
             RoleGrant.objects.filter(user=user)
             .select_related("partnership__local_authority")
-            .annotate(has_totp=Exists(totp))
+            .annotate(has_totp=Exists(totp), has_la_wide=Exists(la_wide))
             .order_by("pk")
         )
         cached = [Grant(row.partnership_id, row.role, row.school_id) for row in rows]
         user._portal_partnerships = {row.partnership_id: row.partnership for row in rows}
         # Without grants there is no row to bring it: has_totp asks on its own.
         user._portal_has_totp = any(row.has_totp for row in rows) if rows else None
+        if rows and not rows[0].has_la_wide and not hasattr(user, "_portal_la_wide"):
+            user._portal_la_wide = set()  # known to be none: la_wide_authority_ids need not ask
         user._portal_grants = cached
     return cached
 
@@ -112,14 +117,19 @@ def is_head_of(user, school) -> bool:
 
 
 def needs_two_factor(user) -> bool:
-    """Coordinators, LA officers, staff (who reach the Django admin) and superusers. Demo
+    """Coordinators, LA officers (LA-wide officers too, before their authority has a
+    partnership: they import GIAS), staff (who reach the Django admin) and superusers. Demo
     accounts, whose password is public, are exempt only on a development machine (DEBUG):
     elsewhere they cannot sign in at all (partnership/backends.py)."""
     if not getattr(user, "is_authenticated", False) or (user.is_demo and settings.DEBUG):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return any(grant.role in ROLES_NEEDING_TWO_FACTOR for grant in grants(user))
+    if any(grant.role in ROLES_NEEDING_TWO_FACTOR for grant in grants(user)):
+        return True
+    # Asked last: for a user with grants the grants query already said whether they hold an
+    # LA-wide grant, so only a user without any grant pays one query (kept for the request).
+    return bool(la_wide_authority_ids(user))
 
 
 def require(allowed: bool) -> None:

@@ -137,6 +137,9 @@ class Registry:
     school_charges: list[SchoolChargeSource] = field(default_factory=list)
     # Set by the schools app: partnership -> QuerySet of its current member schools.
     schools_in: Callable[[Any], Any] | None = None
+    # Set by the schools app: (partnership=, school=, email=) -> why that e-mail may not be
+    # made the school's headteacher through that partnership, or "" when it may.
+    headteacher_refusal: Callable[..., str] | None = None
 
 
 registry = Registry()

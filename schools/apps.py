@@ -29,9 +29,10 @@ class SchoolsConfig(AppConfig):
 
         from . import dashboard, demo, report, services
         from .models import School
-        from .permissions import shows_gias_imports_link
+        from .permissions import headteacher_refusal, shows_gias_imports_link
 
         registry.schools_in = School.objects.in_partnership
+        registry.headteacher_refusal = headteacher_refusal
         invitation_accepted.connect(services.on_invitation_accepted, dispatch_uid="schools.link_person_on_invitation")
         register_nav(
             NavItem(

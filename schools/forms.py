@@ -71,6 +71,12 @@ class SchoolContactsForm(forms.ModelForm):
         model = School
         fields = ["head_name", "telephone", "email", "website", "street", "locality", "town", "postcode"]
 
+    def __init__(self, *args, read_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
 
 class ProposeSchoolForm(forms.Form):
     urn = forms.IntegerField(label="URN", min_value=1, help_text="The school's unique reference number in GIAS.")

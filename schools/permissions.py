@@ -36,8 +36,23 @@ def coordinates_school(user, school) -> bool:
 
 
 def can_edit_school(user, school) -> bool:
-    """Contacts and expertise: the partnership's coordinators and the school's own head."""
+    """What the partnership keeps about a member school (its expertise): the partnership's
+    coordinators and the school's own head. Not its national record: `can_edit_school_record`."""
     return is_head_of(user, school) or coordinates_school(user, school)
+
+
+def can_edit_school_record(user, school) -> bool:
+    """The school's national record (head's name, address, telephone, e-mail, website), which
+    every partnership of the school relies on: the school's own head, an LA-wide officer of
+    its local authority, or a deployment administrator. Never a partnership's coordinator."""
+    return is_head_of(user, school) or is_deployment_admin(user) or is_la_wide_officer_of_school(user, school)
+
+
+WHO_EDITS_SCHOOL_RECORD = (
+    "The school's national record (head's name, address, telephone, e-mail and website) is shared by "
+    "every partnership the school belongs to: only the school's head, an LA-wide officer of its local "
+    "authority or a deployment administrator may change it."
+)
 
 
 def can_edit_person(user, person) -> bool:
@@ -89,6 +104,41 @@ def has_head_account(school) -> bool:
     return RoleGrant.objects.filter(
         school=getattr(school, "pk", school), role=Role.HEADTEACHER, user__is_active=True
     ).exists()
+
+
+def headteacher_refusal(*, partnership, school, email: str) -> str:
+    """Why `email` may not be made a headteacher of `school` through `partnership`, or "".
+
+    A head of a school is its head everywhere (contacts, clerk e-mail, join requests, what
+    heads read in every partnership), so no one partnership may name one on its own:
+    - a school with head accounts (active users with a headteacher grant for it, in any
+      partnership) gets another grant only for one of those accounts' e-mails: the same
+      person taking the role in another partnership;
+    - a school without one gets its first through the only partnership it belongs to (or
+      belonged to); a school shared with another partnership gets it from its local
+      authority or a deployment administrator (in the Django admin)."""
+    partnership_id = getattr(partnership, "pk", partnership)
+    heads = list(
+        RoleGrant.objects.filter(school=school, role=Role.HEADTEACHER, user__is_active=True).values_list(
+            "partnership_id", "user__email"
+        )
+    )
+    if heads:
+        if (email or "").strip().lower() in {head_email.lower() for _p, head_email in heads}:
+            return ""
+        where = " through another partnership" if any(p != partnership_id for p, _e in heads) else ""
+        return (
+            f"{school.name} already has a headteacher account{where}: invite that person, "
+            f"or ask the school's local authority."
+        )
+    from .models import PartnershipMembership
+
+    if PartnershipMembership.objects.filter(school=school).exclude(partnership_id=partnership_id).exists():
+        return (
+            f"{school.name} is also a member of another partnership and has no headteacher account yet: "
+            f"ask the school's local authority to set one up."
+        )
+    return ""
 
 
 def is_la_wide_officer_of_school(user, school) -> bool:

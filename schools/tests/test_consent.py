@@ -232,6 +232,7 @@ def test_a_school_without_a_head_is_decided_by_an_la_wide_officer_of_its_authori
     from partnership.tests.factories import LocalAuthorityFactory
 
     LocalAuthorityGrant.objects.create(user=other_la, local_authority=LocalAuthorityFactory(code="895"))
+    give_totp(other_la)  # LA-wide officers need two-factor, with or without a partnership
 
     refused = decide(sign_in(other_la), join_request, "accept")
     listed = sign_in(officer).get(reverse("schools:join_request_list")).content.decode()

@@ -163,12 +163,14 @@ def test_a_deployment_administrators_import_writes_every_local_authority(
 def test_an_import_is_shown_only_to_who_ran_it_and_to_deployment_administrators(
     world, deployment_admin, la_wide_officer, sign_in
 ):
+    from conftest import give_totp
     from partnership.tests.factories import LocalAuthorityFactory, UserFactory
 
     mine = ImportJob.objects.create(uploaded_by=la_wide_officer, original_name="mine.csv", stored_name="m")
     admins = ImportJob.objects.create(uploaded_by=deployment_admin, original_name="admins.csv", stored_name="a")
     other_officer = UserFactory()
     other_officer.local_authority_grants.create(local_authority=LocalAuthorityFactory(code="895"))
+    give_totp(other_officer)  # LA-wide officers need two-factor, with or without a partnership
 
     officer = sign_in(la_wide_officer)
     listing = officer.get(reverse("schools:import_list")).content.decode()

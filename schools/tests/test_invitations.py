@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from partnership.models import AuditEntry, Role
+from partnership.models import AuditEntry, Role, RoleGrant
 from partnership.services import accept_invitation
 from partnership.tests.factories import InvitationFactory, UserFactory
 from schools.models import Person
@@ -30,6 +30,7 @@ def test_accepting_an_invitation_links_the_person_with_that_email_at_that_school
 
 
 def test_accepting_an_invitation_with_no_matching_person_creates_one_at_the_school(world):
+    RoleGrant.objects.filter(school=world.other_school, role=Role.HEADTEACHER).delete()  # Grange's head left
     invitation = InvitationFactory(
         partnership=world.partnership,
         email="new.head@grange.example.org",
@@ -58,6 +59,7 @@ def test_a_partnership_wide_role_gets_a_partnership_person(world):
 def test_a_user_who_already_has_a_person_keeps_it(world):
     user = UserFactory(email="exec.head@example.org")
     own = PersonFactory(school=world.school, email="exec.head@example.org", user=user)
+    RoleGrant.objects.filter(school=world.other_school, role=Role.HEADTEACHER).delete()  # Grange's head left
     invitation = InvitationFactory(
         partnership=world.partnership, email="exec.head@example.org", role=Role.HEADTEACHER, school=world.other_school
     )

@@ -15,7 +15,7 @@ from partnership.permissions import has_role, require
 from ..forms import SORTS, ExpertiseForm, LeaveForm, SchoolContactsForm, SchoolFilterForm
 from ..listing import TwoEndedPaginator, bounded_count, filter_options, member_count
 from ..models import Expertise, PartnershipMembership, Person, PupilCount, School
-from ..permissions import can_edit_school, can_manage_schools
+from ..permissions import WHO_EDITS_SCHOOL_RECORD, can_edit_school, can_edit_school_record, can_manage_schools
 from ..services import record_leaving, save_school_contacts
 from .common import query_without, use_partnership_of, with_visibility
 
@@ -126,21 +126,50 @@ def school_detail(request, pk):
             "memberships": school.partnership_memberships.all(),
             "leave_ids": {m.pk for m in coordinated},
             "can_edit": can_edit,
+            "can_edit_record": can_edit_school_record(request.user, school),
+            "who_edits_record": WHO_EDITS_SCHOOL_RECORD,
             "expertise_form": ExpertiseForm() if can_edit else None,
         },
     )
 
 
+def _school_for_record(request, pk):
+    """The school as `_school_for_page` finds it, or, for those who keep the national record
+    without a role in any of the school's partnerships (a deployment administrator, an
+    LA-wide officer of the school's local authority), the school itself."""
+    try:
+        return _school_for_page(request, pk)
+    except Http404:
+        school = get_object_or_404(School.objects.prefetch_related("partnership_memberships"), pk=pk)
+        if not can_edit_school_record(request.user, school):
+            raise
+        return school, None
+
+
 @login_required
 def school_edit(request, pk):
-    school, partnership = _school_for_page(request, pk)
-    require(can_edit_school(request.user, school))
-    form = SchoolContactsForm(request.POST or None, instance=school)
+    school, partnership = _school_for_record(request, pk)
+    may_edit = can_edit_school_record(request.user, school)
+    # The partnership's coordinators read the record here and learn who changes it.
+    require(may_edit or can_edit_school(request.user, school))
+    if request.method == "POST":
+        require(may_edit)
+    form = SchoolContactsForm(request.POST or None, instance=school, read_only=not may_edit)
     if request.method == "POST" and form.is_valid():
         save_school_contacts(form=form, actor=request.user, partnership=partnership)
         messages.success(request, "Contact details saved.")
         return redirect(school)
-    return render(request, "schools/school_edit.html", {"school": school, "partnership": partnership, "form": form})
+    return render(
+        request,
+        "schools/school_edit.html",
+        {
+            "school": school,
+            "partnership": partnership,
+            "form": form,
+            "may_edit": may_edit,
+            "who_edits_record": WHO_EDITS_SCHOOL_RECORD,
+        },
+    )
 
 
 @login_required
