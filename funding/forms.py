@@ -213,5 +213,5 @@ class AgreedPupilCountForm(forms.Form):
     def clean_applies_from(self):
         day = self.cleaned_data["applies_from"]
         if not 1990 <= day.year <= 2100:
-            raise ValidationError("Give a date between 1990 and 2100.")
+            raise ValidationError("Enter a date between 1990 and 2100.")
         return day

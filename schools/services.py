@@ -390,7 +390,7 @@ def record_agreed_pupil_count(
     """The partnership's own pupil figure for a member school, from a date: its formula uses
     it instead of the census. The national record and other partnerships' figures stay."""
     if not 1990 <= applies_from.year <= 2100:
-        raise ValidationError("Give a date between 1990 and 2100.")
+        raise ValidationError("Enter a date between 1990 and 2100.")
     # Lock the school's memberships of this partnership so two coordinators saving at once
     # cannot both create the same date's figure.
     memberships = PartnershipMembership.objects.select_for_update().filter(partnership=partnership, school=school)

@@ -121,7 +121,7 @@ def test_a_coordinator_records_the_partnerships_figure_on_the_pupil_numbers_page
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"pupils": "380", "applies_from": "0001-09-01"}, "Give a date between 1990 and 2100."),
+        ({"pupils": "380", "applies_from": "0001-09-01"}, "Enter a date between 1990 and 2100."),
         ({"pupils": "-5", "applies_from": "2025-09-01"}, "greater than or equal to 0"),
         ({"pupils": "1e3", "applies_from": "2025-09-01"}, "Enter a whole number."),
     ],
