@@ -123,7 +123,7 @@ def test_an_invitation_made_while_the_broker_refuses_is_kept_and_its_email_sent_
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("invitation_list", args=[world.partnership.slug]),
-                {"email": "nia.jones@example.org", "role": Role.HEADTEACHER, "school": world.school.pk},
+                {"email": "nia.jones@example.org", "role": Role.STAFF, "school": world.school.pk},
             )
         assert response.status_code == 302
         invitation = Invitation.objects.get()

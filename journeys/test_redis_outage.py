@@ -160,7 +160,7 @@ def test_an_invitation_sent_while_redis_is_down_answers_at_once_and_its_email_go
         response, elapsed = timed(
             lambda: client.post(
                 reverse("invitation_list", args=[world.partnership.slug]),
-                {"email": "nia.jones@example.org", "role": Role.HEADTEACHER, "school": world.school.pk},
+                {"email": "nia.jones@example.org", "role": Role.STAFF, "school": world.school.pk},
             )
         )
         assert elapsed < ANSWER_WITHIN, f"the request took {elapsed:.1f} s"
