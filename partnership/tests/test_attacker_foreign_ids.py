@@ -465,6 +465,79 @@ def declared_with(field):
     return linked
 
 
+def decisions(s):
+    from governance.models import Decision
+
+    def carried(committee):
+        committee.kind = Committee.Kind.STRATEGIC
+        committee.save(update_fields=["kind"])
+        item = AgendaItemFactory(meeting=MeetingFactory(committee=committee))
+        return Decision.objects.create(item=item, motion="Approve the business plan", is_carried=True)
+
+    plans = {side: own_plan(s)["plan"] for side in ("own", "winsford")}
+    for plan in plans.values():
+        improvement.add_priority(
+            plan=plan, title="Reading", baseline="70%", target="80%", actor=s.world.user("outsider")
+        )
+    return {"plans": plans, "decision": {side: carried(s.committee[side]) for side in ("own", "winsford")}}
+
+
+def approve(s, c, side):
+    data = {"decision": c["decision"][side].pk, "approved_on": today(), "minute_ref": "", "meeting": ""}
+    return reverse("improvement:plan_approve", args=[c["plans"][side].pk]), data
+
+
+def approved_by(s, c, side):
+    return Plan.objects.filter(approval_decision=c["decision"][side]).count()
+
+
+def sessions_with_bookings(s):
+    from cpd.tests.factories import BookingFactory, SessionFactory
+
+    event = own_event(s)["event"]
+    winsford_event = EventFactory(programme=ProgrammeFactory(partnership=s.world.partnership))
+    return {
+        "session": SessionFactory(event=event),
+        "booking": {
+            "own": BookingFactory(event=event, person=s.person["own"]),
+            "winsford": BookingFactory(event=winsford_event, person=s.person["winsford"]),
+        },
+    }
+
+
+def register(s, c, side):
+    present = [c["booking"]["own"].pk, c["booking"][side].pk]
+    return reverse("cpd:register", args=[c["session"].pk]), {"present": present}
+
+
+def marked(s, c, side):
+    from cpd.models import Attendance
+
+    return Attendance.objects.filter(booking=c["booking"][side], present=True).count()
+
+
+def second_school(s):
+    second = SchoolFactory(name="Second Attacker Primary School")
+    SchoolMembershipFactory(partnership=s.partnership, school=second)
+    return {"second": second}
+
+
+def peer_groups(s, c, side):
+    start = timezone.localdate()
+    review_round = improvement.create_round(
+        partnership=s.partnership, name=f"Round {side}", starts_on=start, ends_on=start, actor=s.world.user("outsider")
+    )
+    data = {f"school-{s.school['own'].pk}": "1", f"school-{c['second'].pk}": "1", f"school-{s.school[side].pk}": "1"}
+    return reverse("improvement:round_groups", args=[review_round.pk]), data
+
+
+def grouped(s, c, side):
+    from improvement.models import PeerReviewGroup
+
+    school = {"own": c["second"], "winsford": s.school["winsford"]}[side]
+    return PeerReviewGroup.objects.filter(schools=school).count()
+
+
 CASES = {
     "cpd booking: person": ("outsider", own_event, book, booked),
     "cpd session: host school": ("outsider", own_event, session_host, hosted_session),
@@ -497,6 +570,11 @@ CASES = {
     "agreed pupil count: school": ("outsider", nothing, agreed_pupils, agreed_for),
     "person: school": ("outsider", nothing, person_add, added_person),
     "invitation: school": ("outsider", nothing, invitation, invited_to),
+    "booking by the head: person": ("attacker_head", own_event, book, booked),
+    "support request by the head: school": ("attacker_head", nothing, support_school, support_for),
+    "plan approval: decision": ("outsider", decisions, approve, approved_by),
+    "register: booking": ("outsider", sessions_with_bookings, register, marked),
+    "peer review groups: school": ("outsider", second_school, peer_groups, grouped),
     "person edit: school": ("outsider", nothing, person_edit, person_at),
     "governing body: schools": ("outsider", own_body, body_schools, body_governs),
     "governing body: chair": ("outsider", own_body, body_chair, chaired_by),
@@ -548,7 +626,7 @@ def test_own_form_refuses_a_winsford_id(case, sides, signed_in):
     response = client.post(url, data)
     assert response.status_code in REFUSED
     if response.status_code == 200:
-        forms = ("form", "formset", "agreement_form", "match_form", "member_form", "interest_form")
+        forms = ("form", "formset", "agreement_form", "match_form", "member_form", "interest_form", "approval_form")
         errors = [f.errors for name in forms if (f := response.context.get(name)) and any(f.errors)]
         assert errors, "refused without a form to say why"
         assert "Select a valid choice" in response.content.decode()
