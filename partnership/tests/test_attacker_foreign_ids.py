@@ -538,6 +538,37 @@ def grouped(s, c, side):
     return PeerReviewGroup.objects.filter(schools=school).count()
 
 
+def inset_days(s):
+    from cpd.models import Event
+    from cpd.tests.factories import WorkshopFactory
+
+    s.person["own"].user = s.world.user("attacker_staff")
+    s.person["own"].save(update_fields=["user"])
+
+    def inset(partnership):
+        programme = ProgrammeFactory(partnership=partnership)
+        return EventFactory(programme=programme, kind=Event.Kind.WHOLE_TOWN_INSET, is_booking_open=True)
+
+    event = inset(s.partnership)
+    return {
+        "event": event,
+        "workshop": {
+            "own": WorkshopFactory(event=event),
+            "winsford": WorkshopFactory(event=inset(s.world.partnership)),
+        },
+    }
+
+
+def choose(s, c, side):
+    return reverse("cpd:choices", args=[c["event"].pk]), {"rank_1": c["workshop"][side].pk}
+
+
+def chosen(s, c, side):
+    from cpd.models import Choice
+
+    return Choice.objects.filter(workshop=c["workshop"][side]).count()
+
+
 CASES = {
     "cpd booking: person": ("outsider", own_event, book, booked),
     "cpd session: host school": ("outsider", own_event, session_host, hosted_session),
@@ -575,6 +606,7 @@ CASES = {
     "plan approval: decision": ("outsider", decisions, approve, approved_by),
     "register: booking": ("outsider", sessions_with_bookings, register, marked),
     "peer review groups: school": ("outsider", second_school, peer_groups, grouped),
+    "INSET workshop choice: workshop": ("attacker_staff", inset_days, choose, chosen),
     "person edit: school": ("outsider", nothing, person_edit, person_at),
     "governing body: schools": ("outsider", own_body, body_schools, body_governs),
     "governing body: chair": ("outsider", own_body, body_chair, chaired_by),
