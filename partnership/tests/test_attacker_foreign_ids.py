@@ -663,3 +663,23 @@ def test_own_form_refuses_a_winsford_id(case, sides, signed_in):
         assert errors, "refused without a form to say why"
         assert "Select a valid choice" in response.content.decode()
     assert linked(sides, context, "winsford") == 0
+
+
+def test_committee_services_refuse_a_winsford_parent(sides):
+    """Behind the form: the services themselves refuse another partnership's committee as parent."""
+    from django.core.exceptions import ValidationError
+
+    from governance import services
+
+    outsider = sides.world.user("outsider")
+    with pytest.raises(ValidationError, match="parent committee"):
+        services.create_committee(
+            partnership=sides.partnership, created_by=outsider, name="Sub-board", kind=Committee.Kind.STRATEGIC,
+            established_on=timezone.localdate(), quorum_numerator=1, quorum_denominator=2,
+            parent=sides.committee["winsford"],
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="parent committee"):
+        services.update_committee(
+            committee=sides.committee["own"], updated_by=outsider, parent=sides.committee["winsford"]
+        )
+    assert not Committee.objects.filter(parent=sides.committee["winsford"]).exists()
