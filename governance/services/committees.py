@@ -39,6 +39,11 @@ def _check_schools(partnership, schools) -> None:
         raise ValidationError(f"{strangers[0]} is not a member school of {partnership}.")
 
 
+def _check_parent(committee) -> None:
+    if committee.parent_id and committee.parent.partnership_id != committee.partnership_id:
+        raise ValidationError({"parent": "The parent committee must be one of this partnership's."})
+
+
 @transaction.atomic
 def create_committee(*, partnership, created_by, schools=(), **fields) -> Committee:
     unknown = set(fields) - COMMITTEE_FIELDS
@@ -46,6 +51,7 @@ def create_committee(*, partnership, created_by, schools=(), **fields) -> Commit
         raise TypeError(f"Unknown committee fields: {sorted(unknown)}")
     committee = Committee(partnership=partnership, **fields)
     committee.full_clean(validate_unique=False)
+    _check_parent(committee)
     if Committee.objects.filter(partnership=partnership, name=committee.name).exists():
         raise ValidationError({"name": "The partnership already has a committee with this name."})
     _check_schools(partnership, schools)
@@ -63,6 +69,7 @@ def update_committee(*, committee: Committee, updated_by, schools=None, **fields
             raise TypeError(f"Unknown committee field: {name}")
         setattr(committee, name, value)
     committee.full_clean(validate_unique=False)
+    _check_parent(committee)
     if (
         Committee.objects.filter(partnership_id=committee.partnership_id, name=committee.name)
         .exclude(pk=committee.pk)
