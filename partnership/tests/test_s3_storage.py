@@ -217,12 +217,14 @@ def test_a_funding_statement_is_in_the_bucket_and_downloads_byte_for_byte(
 def test_a_gias_upload_is_kept_in_the_bucket_and_the_import_reads_it_from_there(
     bucket, client, django_capture_on_commit_callbacks
 ):
+    from conftest import give_totp
     from partnership.tests.factories import UserFactory
     from schools.gias import gias_bytes
     from schools.models import ImportJob, School
     from schools.tests.test_gias_import import row
 
     admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    give_totp(admin)  # administrators pass two-factor before any page
     data = gias_bytes([row(), row(**{"URN": "111701", "EstablishmentName": "Ysgol Gynradd Élan"})])
     client.force_login(admin)
 
